@@ -1,0 +1,1 @@
+"""Code shared by the frontwatch services: settings, logging, messages, broker and store."""

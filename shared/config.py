@@ -1,0 +1,149 @@
+"""Settings, built once at start-up from `FRONTWATCH_*` environment variables and an optional TOML file.
+
+Precedence: environment, then `*_FILE` secret files, then the TOML file named by `FRONTWATCH_CONFIG`,
+then defaults. A bad value stops start-up with `ConfigError` naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from shared.errors import ConfigError
+
+__all__ = ["BROKER_SCHEMES", "FeedConfig", "Settings", "SubscriberConfig", "load_settings"]
+
+ENV_PREFIX = "FRONTWATCH_"
+BROKER_SCHEMES = ("nats", "amqp", "amqps", "redis", "rediss")
+SECRET_FIELDS = ("telegram_token", "smtp_password")
+
+
+class FeedConfig(BaseModel):
+    """A feed to poll, as written in the config file."""
+
+    url: str
+    name: str = ""
+    encoding: str | None = Field(default=None, description="Override the detected charset.")
+
+
+class SubscriberConfig(BaseModel):
+    """A subscriber declared in the config file (email or Telegram chat)."""
+
+    channel: Literal["email", "telegram", "console"]
+    target: str
+    labels: list[str] = Field(default_factory=list)
+    mode: Literal["immediate", "hourly", "daily"] = "immediate"
+
+
+class Settings(BaseSettings):
+    """Every setting of frontwatch; see the README's configuration reference."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
+
+    data_dir: Path = Field(default=Path(".frontwatch"), description="SQLite file, NATS data.")
+    broker_url: str | None = Field(
+        default=None, description="nats://, amqp:// or redis://; unset starts an embedded NATS."
+    )
+    store_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; unset means SQLite in data_dir."
+    )
+    http_port: int | None = Field(default=None, description="Port of /healthz, /readyz, /metrics.")
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "INFO"
+    sample: bool = Field(default=True, description="Replay the bundled sample feeds in `run`.")
+    sample_speed: float = Field(default=1.0, gt=0, description="Replay speed factor.")
+    sample_port: int = Field(default=8765, ge=0, le=65535, description="Port of the sample replay.")
+    feeds: list[FeedConfig] = Field(default_factory=list)
+    subscribers: list[SubscriberConfig] = Field(default_factory=list)
+    poll_interval_s: float = Field(default=60.0, gt=0, description="Default feed check interval.")
+    min_poll_interval_s: float = Field(default=5.0, gt=0)
+    allow_private_urls: bool = False
+    console_alerts: bool = Field(default=True, description="Print every alert on stdout.")
+    corroboration_window_s: float = Field(default=0.0, ge=0)
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str | None = Field(default=None, description="Bot API base URL override.")
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    shutdown_grace_s: float = Field(default=20.0, ge=0)
+
+    @field_validator("broker_url")
+    @classmethod
+    def _known_scheme(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in BROKER_SCHEMES:
+            raise ValueError(f"unknown broker scheme in {value!r}; use one of nats://, amqp://, redis://")
+        return value
+
+    @field_validator("store_url")
+    @classmethod
+    def _known_store(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://host/db")
+        return value
+
+    @property
+    def store_dsn(self) -> str:
+        """The store URL, defaulting to a SQLite file in the data directory."""
+        return self.store_url or f"sqlite+aiosqlite:///{self.data_dir / 'frontwatch.db'}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config = os.environ.get(f"{ENV_PREFIX}CONFIG")
+        if config:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(config)))
+        return tuple(sources)
+
+
+def _secret_files(env: dict[str, str]) -> dict[str, Any]:
+    """Read `FRONTWATCH_<SECRET>_FILE` paths (Docker and Kubernetes secrets)."""
+    values: dict[str, Any] = {}
+    for name in SECRET_FIELDS:
+        path = env.get(f"{ENV_PREFIX}{name.upper()}_FILE")
+        if path and f"{ENV_PREFIX}{name.upper()}" not in env:
+            try:
+                values[name] = Path(path).read_text(encoding="utf-8").strip()
+            except OSError as exc:
+                raise ConfigError(
+                    f"{ENV_PREFIX}{name.upper()}_FILE: cannot read {path}: {exc.strerror}"
+                ) from None
+    return values
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once; raise `ConfigError` with one line naming the bad setting."""
+    config = os.environ.get(f"{ENV_PREFIX}CONFIG")
+    if config:
+        try:
+            with open(config, "rb") as fh:
+                tomllib.load(fh)
+        except OSError as exc:
+            raise ConfigError(f"{ENV_PREFIX}CONFIG: cannot read {config}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{ENV_PREFIX}CONFIG: {config} is not valid TOML: {exc}") from None
+    try:
+        return Settings(**{**_secret_files(dict(os.environ)), **overrides})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        name = f"{ENV_PREFIX}{field.upper()}" if "." not in field else field
+        raise ConfigError(f"{name}: {err['msg']}") from None

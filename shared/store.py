@@ -1,0 +1,297 @@
+"""The store: SQLAlchemy async over SQLite (embedded) or PostgreSQL (deployed).
+
+Every write that decides "exactly once" is a single conditional statement (insert-or-ignore,
+compare-and-set on a revision, lease with expiry), so several replicas can share one store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, delete, event, func, insert, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from shared.store_schema import (
+    SCHEMA_VERSION,
+    developments,
+    feeds,
+    metadata,
+    outbox,
+    schema_version,
+    seen_items,
+    subscriptions,
+)
+
+__all__ = ["Store", "StoredDevelopment"]
+
+
+@dataclass(frozen=True)
+class StoredDevelopment:
+    development_id: str
+    revision: int
+    state: dict[str, Any]
+
+
+class Store:
+    """All persistent state of frontwatch behind small, intention-named methods."""
+
+    def __init__(self, url: str, *, schema: str | None = None) -> None:
+        self.url = url
+        self.schema = schema
+        parsed = make_url(url)
+        self.dialect = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if self.dialect == "sqlite":
+            if parsed.database:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": 30}
+        elif schema:
+            # A private PostgreSQL schema: tests and tenants share one database without clashing.
+            kwargs["connect_args"] = {"server_settings": {"search_path": schema}}
+        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        if self.dialect == "sqlite":
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+
+    async def start(self) -> None:
+        """Create the schema if missing and record its version."""
+        async with self.engine.begin() as conn:
+            if self.schema and self.dialect == "postgresql":
+                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+            await conn.run_sync(metadata.create_all)
+            found = (await conn.execute(select(func.max(schema_version.c.version)))).scalar()
+            if found is None:
+                await conn.execute(insert(schema_version).values(version=SCHEMA_VERSION))
+            elif found > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"store schema v{found} is newer than this frontwatch (v{SCHEMA_VERSION})"
+                )
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def ping(self) -> bool:
+        """True when the store answers a trivial query."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(select(1))
+            return True
+        except Exception:
+            return False
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    # --- feeds --------------------------------------------------------------------------------
+
+    async def add_feed(self, url: str, *, now: datetime, name: str = "",
+                       encoding: str | None = None) -> int:
+        """Add a feed (or keep the existing one of that URL) and return its id."""
+        async with self.engine.begin() as conn:
+            await conn.execute(self._insert(feeds).values(
+                url=url, name=name, encoding=encoding, status="active", baseline_done=False,
+                error_count=0, items_per_day=0.0, created_at=now, next_check_at=now,
+            ).on_conflict_do_nothing(index_elements=["url"]))
+            return int((await conn.execute(select(feeds.c.id).where(feeds.c.url == url))).scalar_one())
+
+    async def remove_feed(self, url: str) -> bool:
+        """Delete a feed and its seen items; False if there was none."""
+        async with self.engine.begin() as conn:
+            feed_id = (await conn.execute(select(feeds.c.id).where(feeds.c.url == url))).scalar()
+            if feed_id is None:
+                return False
+            await conn.execute(delete(seen_items).where(seen_items.c.feed_id == feed_id))
+            await conn.execute(delete(feeds).where(feeds.c.id == feed_id))
+            return True
+
+    async def list_feeds(self) -> list[dict[str, Any]]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(feeds).order_by(feeds.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    async def lease_due_feeds(self, owner: str, *, now: datetime, limit: int,
+                              lease_s: float) -> list[dict[str, Any]]:
+        """Take up to `limit` due feeds for `owner` until the lease expires; no two owners share one."""
+        free = or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < now)
+        due = and_(feeds.c.status == "active", feeds.c.next_check_at <= now, free)
+        async with self.engine.begin() as conn:
+            ids = [r[0] for r in await conn.execute(
+                select(feeds.c.id).where(due).order_by(feeds.c.next_check_at).limit(limit))]
+            if not ids:
+                return []
+            # Re-checking `free` in the UPDATE makes the lease a compare-and-set between replicas.
+            await conn.execute(update(feeds).where(feeds.c.id.in_(ids), free).values(
+                lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
+            rows = await conn.execute(select(feeds).where(
+                feeds.c.id.in_(ids), feeds.c.lease_owner == owner, feeds.c.lease_until > now))
+            return [dict(r._mapping) for r in rows]
+
+    async def next_feed_due(self) -> datetime | None:
+        async with self.engine.connect() as conn:
+            return (await conn.execute(select(func.min(feeds.c.next_check_at)).where(
+                feeds.c.status == "active"))).scalar()
+
+    async def update_feed(self, feed_id: int, **values: Any) -> None:
+        """Record a check's outcome and release the lease."""
+        async with self.engine.begin() as conn:
+            await conn.execute(update(feeds).where(feeds.c.id == feed_id).values(
+                lease_owner=None, lease_until=None, **values))
+
+    # --- seen items ---------------------------------------------------------------------------
+
+    async def unseen_items(self, feed_id: int, item_ids: Sequence[str]) -> set[str]:
+        """The ids among `item_ids` not yet recorded for this feed."""
+        seen: set[str] = set()
+        async with self.engine.connect() as conn:
+            for start in range(0, len(item_ids), 500):
+                chunk = list(item_ids[start:start + 500])
+                rows = await conn.execute(select(seen_items.c.item_id).where(
+                    seen_items.c.feed_id == feed_id, seen_items.c.item_id.in_(chunk)))
+                seen.update(r[0] for r in rows)
+        return set(item_ids) - seen
+
+    async def mark_seen(self, feed_id: int, items: Iterable[tuple[str, str]], *,
+                        now: datetime) -> None:
+        """Record (item_id, article_id) pairs as seen; already-seen pairs are ignored."""
+        rows = [{"feed_id": feed_id, "item_id": i, "article_id": a, "first_seen": now}
+                for i, a in items]
+        if rows:
+            async with self.engine.begin() as conn:
+                await conn.execute(self._insert(seen_items).on_conflict_do_nothing(), rows)
+
+    # --- developments -------------------------------------------------------------------------
+
+    async def load_development(self, key: str) -> StoredDevelopment | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(developments).where(developments.c.key == key))).first()
+        if row is None:
+            return None
+        return StoredDevelopment(row.development_id, row.revision, row.state)
+
+    async def save_development(self, key: str, development_id: str, *, revision: int,
+                               expected: int | None, state: dict[str, Any], now: datetime) -> bool:
+        """Compare-and-set: write `state` at `revision` only if the stored one is `expected`."""
+        async with self.engine.begin() as conn:
+            if expected is None:
+                try:
+                    await conn.execute(insert(developments).values(
+                        key=key, development_id=development_id, revision=revision, state=state,
+                        updated_at=now))
+                except IntegrityError:
+                    return False
+                return True
+            result = await conn.execute(update(developments).where(
+                developments.c.key == key, developments.c.revision == expected).values(
+                revision=revision, state=state, updated_at=now))
+            return bool(result.rowcount == 1)
+
+    # --- subscriptions ------------------------------------------------------------------------
+
+    async def add_subscription(self, channel: str, target: str, *, filters: dict[str, Any],
+                               mode: str, now: datetime) -> int:
+        """Create or replace the subscription of (channel, target); return its id."""
+        async with self.engine.begin() as conn:
+            stmt = self._insert(subscriptions).values(
+                channel=channel, target=target, filters=filters, mode=mode, paused=False,
+                created_at=now)
+            await conn.execute(stmt.on_conflict_do_update(
+                index_elements=["channel", "target"],
+                set_={"filters": filters, "mode": mode, "paused": False, "paused_reason": None}))
+            return int((await conn.execute(select(subscriptions.c.id).where(
+                subscriptions.c.channel == channel, subscriptions.c.target == target))).scalar_one())
+
+    async def remove_subscription(self, channel: str, target: str) -> bool:
+        async with self.engine.begin() as conn:
+            result = await conn.execute(delete(subscriptions).where(
+                subscriptions.c.channel == channel, subscriptions.c.target == target))
+            return bool(result.rowcount)
+
+    async def list_subscriptions(self, *, active_only: bool = False) -> list[dict[str, Any]]:
+        query = select(subscriptions).order_by(subscriptions.c.id)
+        if active_only:
+            query = query.where(subscriptions.c.paused.is_(False))
+        async with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in await conn.execute(query)]
+
+    async def pause_subscription(self, subscription_id: int, reason: str) -> None:
+        async with self.engine.begin() as conn:
+            await conn.execute(update(subscriptions).where(
+                subscriptions.c.id == subscription_id).values(paused=True, paused_reason=reason))
+
+    # --- outbox -------------------------------------------------------------------------------
+
+    async def enqueue_alerts(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Commit alerts before any is sent; a row whose idem_key exists is ignored.
+
+        Each row has idem_key, subscription_id, development_id, revision, payload, not_before,
+        created_at. Returns how many were new.
+        """
+        if not rows:
+            return 0
+        async with self.engine.begin() as conn:
+            before = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
+            await conn.execute(self._insert(outbox).on_conflict_do_nothing(
+                index_elements=["idem_key"]), [{"status": "pending", "attempts": 0, **r} for r in rows])
+            after = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
+        return int(after - before)
+
+    async def lease_due_alerts(self, owner: str, *, now: datetime, limit: int,
+                               lease_s: float) -> list[dict[str, Any]]:
+        """Take up to `limit` pending alerts whose time has come, oldest first."""
+        free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
+        due = and_(outbox.c.status == "pending", outbox.c.not_before <= now, free)
+        async with self.engine.begin() as conn:
+            ids = [r[0] for r in await conn.execute(
+                select(outbox.c.id).where(due).order_by(outbox.c.id).limit(limit))]
+            if not ids:
+                return []
+            await conn.execute(update(outbox).where(outbox.c.id.in_(ids), free).values(
+                lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
+            rows = await conn.execute(select(outbox).where(
+                outbox.c.id.in_(ids), outbox.c.lease_owner == owner).order_by(outbox.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    async def finish_alert(self, alert_id: int, *, status: str, now: datetime,
+                           message_ref: str | None = None, error: str | None = None,
+                           not_before: datetime | None = None) -> None:
+        """Record the outcome of one send: sent, failed, or back to pending at `not_before`."""
+        values: dict[str, Any] = {"status": status, "lease_owner": None, "lease_until": None,
+                                  "attempts": outbox.c.attempts + 1, "last_error": error}
+        if status == "sent":
+            values |= {"sent_at": now, "message_ref": message_ref}
+        if not_before is not None:
+            values["not_before"] = not_before
+        async with self.engine.begin() as conn:
+            await conn.execute(update(outbox).where(outbox.c.id == alert_id).values(**values))
+
+    async def last_message_ref(self, subscription_id: int, development_id: str) -> str | None:
+        """The message ref of the latest sent revision of a development to a subscriber."""
+        async with self.engine.connect() as conn:
+            return (await conn.execute(select(outbox.c.message_ref).where(
+                outbox.c.subscription_id == subscription_id,
+                outbox.c.development_id == development_id, outbox.c.status == "sent",
+            ).order_by(outbox.c.revision.desc()).limit(1))).scalar()
+
+    async def outbox_counts(self) -> dict[str, int]:
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+            return {r[0]: int(r[1]) for r in rows}
+
+    async def next_alert_due(self) -> datetime | None:
+        async with self.engine.connect() as conn:
+            return (await conn.execute(select(func.min(outbox.c.not_before)).where(
+                outbox.c.status == "pending"))).scalar()
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets the three services of `frontwatch run` read while one writes.
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
