@@ -21,7 +21,7 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	$(PY) -m bench
+	$(PY) -m bench $(PARTS)
 
 eval: $(STAMP)
 	$(VENV)/bin/frontwatch eval ../shared/data/eval/dev.jsonl

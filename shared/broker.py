@@ -35,8 +35,9 @@ RETRY_PAUSE_S = 1.0
 class Bus:
     """Publish models to subjects and consume them in durable, shared consumer groups."""
 
-    def __init__(self, url: str, *, prefix: str = "") -> None:
+    def __init__(self, url: str, *, prefix: str = "", replicas: int = 1) -> None:
         self.url = url
+        self.replicas = replicas
         self.scheme = urlsplit(url).scheme
         self.prefix = prefix
         self.broker: Any = self._make_broker()
@@ -176,10 +177,15 @@ class Bus:
             duplicate_window=DUPLICATE_WINDOW_S, max_age=7 * 24 * 3600.0,
         )
         try:
-            await js.stream_info(self.stream_name)
+            info = await js.stream_info(self.stream_name)
         except NotFoundError:
+            config.num_replicas = self.replicas
             await js.add_stream(config)
-        else:
+            return
+        # Never lower what an operator raised by hand.
+        config.num_replicas = max(self.replicas, info.config.num_replicas or 1)
+        if (info.config.duplicate_window, info.config.num_replicas) != (
+                config.duplicate_window, config.num_replicas):
             await js.update_stream(config)
 
     def _exchange(self) -> Any:
@@ -216,6 +222,6 @@ class Bus:
                         raise
 
 
-def make_bus(url: str, *, prefix: str = "") -> Bus:
-    """A bus for `url` (nats://, amqp://, redis://)."""
-    return Bus(url, prefix=prefix)
+def make_bus(url: str, *, prefix: str = "", replicas: int = 1) -> Bus:
+    """A bus for `url` (nats://, amqp://, redis://); `replicas` copies of a JetStream stream."""
+    return Bus(url, prefix=prefix, replicas=replicas)

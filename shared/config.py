@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     store_url: str | None = Field(
         default=None, description="SQLAlchemy URL; unset means SQLite in data_dir."
     )
+    store_schema: str | None = Field(
+        default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", description="PostgreSQL schema to use."
+    )
     http_port: int | None = Field(default=None, description="Port of /healthz, /readyz, /metrics.")
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
@@ -77,6 +80,7 @@ class Settings(BaseSettings):
     smtp_port: int = 587
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
+    jetstream_replicas: int = Field(default=1, ge=1, le=5, description="Copies of the stream.")
     shutdown_grace_s: float = Field(default=20.0, ge=0)
 
     @field_validator("broker_url")
@@ -121,11 +125,13 @@ def _secret_files(env: dict[str, str]) -> dict[str, Any]:
         path = env.get(f"{ENV_PREFIX}{name.upper()}_FILE")
         if path and f"{ENV_PREFIX}{name.upper()}" not in env:
             try:
-                values[name] = Path(path).read_text(encoding="utf-8").strip()
+                secret = Path(path).read_text(encoding="utf-8").strip()
             except OSError as exc:
                 raise ConfigError(
                     f"{ENV_PREFIX}{name.upper()}_FILE: cannot read {path}: {exc.strerror}"
                 ) from None
+            if secret:  # an empty secret file leaves that channel off
+                values[name] = secret
     return values
 
 

@@ -96,7 +96,7 @@ class Store:
         async with self.engine.begin() as conn:
             await conn.execute(self._insert(feeds).values(
                 url=url, name=name, encoding=encoding, status="active", baseline_done=False,
-                error_count=0, items_per_day=0.0, created_at=now, next_check_at=now,
+                error_count=0, created_at=now, next_check_at=now,
             ).on_conflict_do_nothing(index_elements=["url"]))
             return int((await conn.execute(select(feeds.c.id).where(feeds.c.url == url))).scalar_one())
 

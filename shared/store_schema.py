@@ -64,7 +64,7 @@ feeds = Table(
     Column("failing_since", UTCDateTime()),
     Column("error_count", Integer, nullable=False, default=0),
     Column("last_error", Text),
-    Column("items_per_day", Float, nullable=False, default=0.0),
+    Column("items_per_day", Float),  # None until a rate has been observed
     Column("lease_owner", String(120)),
     Column("lease_until", UTCDateTime()),
     Column("created_at", UTCDateTime(), nullable=False),

@@ -1,0 +1,1 @@
+"""Benchmarks of frontwatch, run with `make bench`."""
