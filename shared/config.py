@@ -1,7 +1,8 @@
 """Settings, built once at start-up from `FRONTWATCH_*` environment variables and an optional TOML file.
 
-Precedence: environment, then `*_FILE` secret files, then the TOML file named by `FRONTWATCH_CONFIG`,
-then defaults. A bad value stops start-up with `ConfigError` naming the setting.
+Precedence: environment, then the TOML file named by `FRONTWATCH_CONFIG`, then defaults. A bad
+value stops start-up with `ConfigError` naming the setting. Channel secrets live in the channels'
+own settings (`FRONTWATCH_TELEGRAM_*`, `FRONTWATCH_SMTP_*`), read from the environment or files.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -26,7 +27,6 @@ __all__ = ["BROKER_SCHEMES", "FeedConfig", "Settings", "SubscriberConfig", "load
 
 ENV_PREFIX = "FRONTWATCH_"
 BROKER_SCHEMES = ("nats", "amqp", "amqps", "redis", "rediss")
-SECRET_FIELDS = ("telegram_token", "smtp_password")
 
 
 class FeedConfig(BaseModel):
@@ -69,17 +69,11 @@ class Settings(BaseSettings):
     sample_port: int = Field(default=8765, ge=0, le=65535, description="Port of the sample replay.")
     feeds: list[FeedConfig] = Field(default_factory=list)
     subscribers: list[SubscriberConfig] = Field(default_factory=list)
-    poll_interval_s: float = Field(default=60.0, gt=0, description="Default feed check interval.")
-    min_poll_interval_s: float = Field(default=5.0, gt=0)
+    poll_interval_s: float = Field(default=300.0, gt=0, description="Check interval of a new feed.")
+    min_poll_interval_s: float = Field(default=120.0, gt=0, description="Busiest feeds' interval.")
     allow_private_urls: bool = False
     console_alerts: bool = Field(default=True, description="Print every alert on stdout.")
     corroboration_window_s: float = Field(default=0.0, ge=0)
-    telegram_token: SecretStr | None = None
-    telegram_api_url: str | None = Field(default=None, description="Bot API base URL override.")
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_username: str | None = None
-    smtp_password: SecretStr | None = None
     jetstream_replicas: int = Field(default=1, ge=1, le=5, description="Copies of the stream.")
     shutdown_grace_s: float = Field(default=20.0, ge=0)
 
@@ -118,23 +112,6 @@ class Settings(BaseSettings):
         return tuple(sources)
 
 
-def _secret_files(env: dict[str, str]) -> dict[str, Any]:
-    """Read `FRONTWATCH_<SECRET>_FILE` paths (Docker and Kubernetes secrets)."""
-    values: dict[str, Any] = {}
-    for name in SECRET_FIELDS:
-        path = env.get(f"{ENV_PREFIX}{name.upper()}_FILE")
-        if path and f"{ENV_PREFIX}{name.upper()}" not in env:
-            try:
-                secret = Path(path).read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ConfigError(
-                    f"{ENV_PREFIX}{name.upper()}_FILE: cannot read {path}: {exc.strerror}"
-                ) from None
-            if secret:  # an empty secret file leaves that channel off
-                values[name] = secret
-    return values
-
-
 def load_settings(**overrides: Any) -> Settings:
     """Build the settings once; raise `ConfigError` with one line naming the bad setting."""
     config = os.environ.get(f"{ENV_PREFIX}CONFIG")
@@ -147,7 +124,7 @@ def load_settings(**overrides: Any) -> Settings:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{ENV_PREFIX}CONFIG: {config} is not valid TOML: {exc}") from None
     try:
-        return Settings(**{**_secret_files(dict(os.environ)), **overrides})
+        return Settings(**overrides)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"])

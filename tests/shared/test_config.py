@@ -23,8 +23,7 @@ def test_defaults_use_embedded_broker_and_sqlite(monkeypatch: pytest.MonkeyPatch
     ("FRONTWATCH_STORE_URL", "mysql://x", "FRONTWATCH_STORE_URL"),
     ("FRONTWATCH_POLL_INTERVAL_S", "soon", "FRONTWATCH_POLL_INTERVAL_S"),
     ("FRONTWATCH_CONFIG", "/nonexistent/frontwatch.toml", "FRONTWATCH_CONFIG"),
-    ("FRONTWATCH_TELEGRAM_TOKEN_FILE", "/nonexistent/token", "FRONTWATCH_TELEGRAM_TOKEN_FILE"),
-], ids=["broker-scheme", "store-scheme", "not-a-number", "config-missing", "secret-file-missing"])
+], ids=["broker-scheme", "store-scheme", "not-a-number", "config-missing"])
 def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, var: str, value: str, named: str) -> None:
     """A bad setting raises ConfigError whose single line starts with the setting's name."""
     monkeypatch.setenv(var, value)
@@ -41,14 +40,3 @@ def test_config_file_feeds_and_env_precedence(monkeypatch: pytest.MonkeyPatch, t
     monkeypatch.setenv("FRONTWATCH_POLL_INTERVAL_S", "30")
     settings = load_settings()
     assert settings.feeds[0].encoding == "windows-1256" and settings.poll_interval_s == 30
-
-
-def test_secret_from_file_is_not_shown(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A token read from a secret file is used but never appears in the settings' repr."""
-    secret = tmp_path / "token"
-    secret.write_text("123456:SECRET-TOKEN\n")
-    monkeypatch.setenv("FRONTWATCH_TELEGRAM_TOKEN_FILE", str(secret))
-    settings = load_settings()
-    assert settings.telegram_token is not None
-    assert settings.telegram_token.get_secret_value() == "123456:SECRET-TOKEN"
-    assert "SECRET-TOKEN" not in repr(settings) and "SECRET-TOKEN" not in str(settings)

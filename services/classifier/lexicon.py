@@ -1,0 +1,160 @@
+"""Trigger words and context cues, English and Arabic, compiled once over normalised text.
+
+A trigger's *family* says what happened (kill, injure, execute, abduct, surrender, capture, recapture,
+lose); `LABEL_OF` maps families to labels. Arabic entries are written in natural spelling and folded
+by `fold_pattern`, and every Arabic trigger accepts the proclitics و ف ب ل ك and the article ال.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from shared.messages import Label
+
+from .normalize import fold_pattern
+
+__all__ = [
+    "BOUND_ABOUT",
+    "BOUND_AT_LEAST",
+    "LABEL_OF",
+    "NEGATION",
+    "TRIGGERS",
+    "VAGUE",
+    "kind_of_family",
+]
+
+LABEL_OF: Final[dict[str, Label]] = {
+    "kill": "casualty_update",
+    "injure": "casualty_update",
+    "execute": "casualty_update",
+    "abduct": "casualty_update",
+    "surrender": "surrender",
+    "capture": "territorial_change",
+    "recapture": "territorial_change",
+    "lose": "territorial_change",
+}
+
+_FIGURE_KIND: Final[dict[str, str]] = {
+    "kill": "killed",
+    "injure": "injured",
+    "execute": "executed",
+    "abduct": "abducted",
+    "surrender": "surrendered",
+}
+
+
+def kind_of_family(family: str) -> str | None:
+    """Figure kind for a casualty or surrender trigger family, None for territorial ones."""
+    return _FIGURE_KIND.get(family)
+
+
+_EN: Final[dict[str, str]] = {
+    "injure": r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|ies|y)|hurt",
+    "kill": r"kill(?:s|ed|ing)?|dead|died|dies|deaths?|death toll|toll|slain|murder(?:s|ed|ing)?"
+    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies",
+    "execute": r"execut(?:e|ed|es|ing|ions?)|beheaded",
+    "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
+    "surrender": r"surrender(?:s|ed|ing)?|handed themselves (?:over|in)|turned themselves in"
+    r"|gave themselves up|giving themselves up|laid down (?:their )?(?:arms|weapons)",
+    "recapture": r"recaptur(?:e|es|ed|ing)|re-?took|re-?tak(?:e|es|en|ing)|regain(?:s|ed|ing)?"
+    r"|reclaim(?:s|ed|ing)?|re-?seiz(?:e|ed|es)|won back|back under (?:the )?control",
+    "capture": r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|(?:took|take|takes|taken|taking|gained?"
+    r"|gains|seized|assumed?|wrest(?:ed)?) (?:full |complete |total )?control"
+    r"|overr(?:an|un|uns|unning)|liberat(?:e|es|ed|ing|ion)"
+    r"|fell(?=\s+(?:to|into|under)\b|\s*[;,.]|\s*$)|fall of|falls to"
+    r"|(?:declared?|declares|declaring|announced?) (?:a |the )?(?:final |total |full )?victory"
+    r"|stormed|conquer(?:ed|s)?|advanced into|entered and|swept into|drove \w+ out"
+    r"|expell(?:ed|ing) \w+ (?:fighters |militants |forces )?from",
+    "lose": r"withdr(?:ew|awn|aws|awal) from|withdr(?:ew|awn|awal) (?:its|their|his) \w+ from"
+    r"|retreat(?:ed|s)? from|lost control|los(?:t|es|ing) (?:the )?(?:town|city|village)"
+    r"|pull(?:ed|s)? out of|abandon(?:ed|s)",
+}
+
+# Order matters inside one alternation: injuries before "toll" so "injury toll" is not a death toll.
+_AR: Final[dict[str, str]] = {
+    "injure": r"جرح(?:ى|وا|ت)?|جريح(?:اً|ا|ان|ين)?|إصابة|إصابات|أصيب(?:ت|وا)?|مصاب(?:ا|ين|ون)?"
+    r"|حصيلة (?:الجرحى|المصابين|الإصابات)",
+    "kill": r"قتل(?:ى|ت|وا)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
+    r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)"
+    r"|استشهاد|استشهد(?:ت|وا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
+    r"|حصيلة|الخسائر البشرية|سقط(?:ت|وا)? (?:\S+ ){0,3}?قتلى",
+    "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
+    "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?",
+    "surrender": r"استسلم(?:ت|وا)?|استسلام|المستسلمين|مستسلمين"
+    r"|سلم(?:ت|وا)?(?=(?: \S+){0,7}? (?:نفسه|نفسها|أنفسهم|أنفسهن)(?!\w))|تسليم (?:نفسه|أنفسهم)"
+    r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
+    "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة",
+    "capture": r"سيطر(?:ت|وا)?(?: \S+){0,3}? على(?:ها|ه|هم)?|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
+    r"|سيطرتها على|سيطرتهم على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
+    r"|بسط(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى) على|الاستيلاء على"
+    r"|حرر(?:ت|وا)?|تحرير|انتزع(?:ت|وا)?|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
+    r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز)"
+    r"|سقطت? (?:\S+ ){0,3}?(?:بيد|في يد|بأيدي|في أيدي)"
+    r"|دخل(?:ت|وا)? (?:مدينة|بلدة|قرية|مركز)",
+    "lose": r"انسحب(?:ت|وا)?(?: \S+){0,3}? من|الانسحاب من|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?"
+    r"|فقد(?:ت|وا)? السيطرة",
+}
+
+_AR_PREFIX = r"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال)?"
+
+
+def _compile(table: dict[str, str], prefix: str, suffix: str) -> re.Pattern[str]:
+    # The prefix is factored out of the alternation so each position is tried once, not per family.
+    parts = [f"(?P<{family}>{fold_pattern(p)})" for family, p in table.items()]
+    return re.compile(f"{prefix}(?:{'|'.join(parts)}){suffix}")
+
+
+TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
+    "en": _compile(_EN, r"\b", r"\b"),
+    "ar": _compile(_AR, _AR_PREFIX, r"(?!\w)"),
+}
+
+# Cues in the clause before a trigger that make it a plan, call, denial, refusal or background.
+_NEG_EN = (
+    r"\b(?:deni(?:ed|es)|deny(?:ing)?|would|will|could|may|might|shall|plans?|planning|planned"
+    r"|aim(?:s|ed|ing)?|seek(?:s|ing)?|sought|threat(?:en|ens|ened|ening)|vow(?:s|ed)?"
+    r"|urg(?:e|ed|es|ing)|call(?:s|ed|ing)? (?:on|for|upon)|appeal(?:s|ed)? (?:to|for)"
+    r"|demand(?:s|ed|ing)?|ultimatum|deadline|refus(?:e|ed|es|ing)|reject(?:s|ed|ing)?"
+    r"|negotiat\w*|talks?|offer(?:s|ed)?|not|no|never|neither|nor|unless|if|whether|fail(?:ed|s)?"
+    r"|expected|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
+    r"|since|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
+    r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential)\b"
+    r"|\bto\s*$"
+)
+_NEG_AR = fold_pattern(
+    r"(?<!\w)(?:[وف])?(?:نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
+    r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
+    r"|طالب|طالبت|يطالب|تطالب|مطالبة|ناشد|ناشدت|مهلة|أمهل|أمهلت|إنذار|إنذارا|رفض|رفضت|يرفض|ترفض|يرفضون"
+    r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|منذ|استعدادات"
+    r"|تحضيرا|تمهيدا|بانتظار|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هددت|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
+    r"|معركة|حملة|عملية|هجوما|هجوم)(?!\w)"
+)
+NEGATION: Final[dict[str, re.Pattern[str]]] = {
+    "en": re.compile(_NEG_EN),
+    "ar": re.compile(_NEG_AR),
+}
+# Arabic cues that only block a trigger when they come right before it ("معركة تحرير", "حملة السيطرة").
+PURPOSE_ONLY_AR: Final = frozenset(fold_pattern(w) for w in ("معركة", "حملة", "عملية", "هجوما", "هجوم"))
+# "managed to capture", "forced to surrender": the infinitive reports a completed act.
+TO_OK_EN: Final = re.compile(r"\b(?:managed|able|forced|compelled|succeeded|went on|continued)\s+to\s*$")
+
+VAGUE: Final = re.compile(
+    fold_pattern(
+        r"\b(?:dozens|scores|hundreds|thousands|several|many|numerous)\b"
+        r"|(?<!\w)(?:[وف])?(?:ال)?(?:عشرات|مئات|آلاف|عديد|العديد|عدد من)(?!\w)"
+    )
+)
+BOUND_AT_LEAST: Final = re.compile(
+    fold_pattern(
+        r"(?:at least|more than|over|no fewer than|no less than|upwards of|in excess of|أكثر من"
+        r"|ما لا يقل عن|لا يقل عن|ما يزيد عن|ما يزيد على|يزيد عن|ما يربو على|أزيد من)\s*$"
+    )
+)
+BOUND_ABOUT: Final = re.compile(
+    fold_pattern(
+        r"(?:about|around|approximately|nearly|almost|some|roughly|up to|close to|an estimated|estimated"
+        r"|less than|fewer than|under|أقل من|دون"
+        r"|نحو|حوالي|قرابة|ما يقارب|ما يقرب من|يقارب|زهاء|تقريبا|قرابه|ما يناهز|يناهز)\s*$"
+    )
+)

@@ -1,0 +1,80 @@
+"""The classifier service: articles in, developments out, state in the store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from services.classifier.developments import DevelopmentState, Fact, apply_fact, event_key, facts_from
+from services.classifier.rules import classify
+from shared import metrics, subjects
+from shared.broker import Bus
+from shared.logging import get_logger
+from shared.messages import Article, Development
+from shared.store import Store
+
+__all__ = ["ClassifierService"]
+
+log = get_logger("classifier")
+MAX_CONFLICTS = 8
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class ClassifierService:
+    """Classify each article and fold its facts into developments shared by all replicas."""
+
+    def __init__(self, store: Store, bus: Bus, *, now: Callable[[], datetime] = utcnow) -> None:
+        self.store = store
+        self.bus = bus
+        self.now = now
+        bus.subscribe(subjects.ARTICLES, subjects.GROUP_CLASSIFIER, Article, self.handle)
+
+    async def handle(self, article: Article) -> None:
+        """Publish a development for every new or changed fact the article reports."""
+        started = time.perf_counter()
+        result = classify(article.text, article.lang)
+        metrics.CLASSIFICATION_LATENCY.observe(time.perf_counter() - started)
+        for fact in facts_from(article, result):
+            dev = await self._fold(event_key(fact), fact, article)
+            if dev is not None:
+                await self.bus.publish(
+                    dev, subjects.DEVELOPMENTS, msg_id=f"{dev.development_id}:{dev.revision}"
+                )
+                metrics.DEVELOPMENTS.labels(status=dev.status).inc()
+                log.info(
+                    "development",
+                    development_id=dev.development_id,
+                    status=dev.status,
+                    revision=dev.revision,
+                    labels=dev.labels,
+                    article_id=article.article_id,
+                )
+
+    async def _fold(self, key: str, fact: Fact, article: Article) -> Development | None:
+        # Compare-and-set on the row version: a replica that lost the race reloads and retries.
+        for _ in range(MAX_CONFLICTS):
+            stored = await self.store.load_development(key)
+            last = stored.state.get("last") if stored else None
+            if last and article.article_id in {s["article_id"] for s in last["sources"]}:
+                # A redelivered article: the crash may have come between saving and publishing,
+                # so publish its revision again; the message id makes that harmless.
+                return Development.model_validate(last)
+            state = DevelopmentState.from_json(stored.state["tracker"]) if stored else None
+            new_state, dev = apply_fact(fact, state, article, now=self.now())
+            if dev is not None and last and dev.status == "update":
+                dev = dev.model_copy(update={"previous_figures": Development.model_validate(last).figures})
+            saved = await self.store.save_development(
+                key,
+                new_state.development_id,
+                revision=stored.revision + 1 if stored else 1,
+                expected=stored.revision if stored else None,
+                state={"tracker": new_state.to_json(), "last": dev.model_dump(mode="json") if dev else last},
+                now=self.now(),
+            )
+            if saved:
+                return dev
+        raise RuntimeError(f"development {key} kept changing under us; the article will be retried")

@@ -1,0 +1,87 @@
+"""Is a trigger reported as done? Plans, calls, denials, refusals and background say it is not.
+
+Two windows: modal/denial/call cues anywhere in the clause before the trigger (up to 60 characters),
+and purpose/background cues only right before it ("offensive to recapture", "منذ سيطرة", "لتحرير").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .lexicon import NEGATION, TO_OK_EN
+from .normalize import fold_pattern
+
+__all__ = ["is_negated", "is_object_not_territory"]
+
+_WINDOW: Final = 60
+_COORDINATED: Final = re.compile(r"\b(?:and|or)\s*$")
+_CLAUSE_START: Final = re.compile(
+    fold_pattern(
+        r".*(?:[;؛:.!?]|,\s+(?:while|but|whereas)\b|،\s*(?:في حين|بينما|فيما)|\bwhile\b|\bwhereas\b)"
+    ),
+    re.S,
+)
+_ADJ_EN: Final = re.compile(
+    r"\b(?:since|prior to|ahead of|before|negotiations?\s+(?:on|over|for|about)"
+    r"|talks\s+(?:on|over|for|about))\s+(?:its|the|their|his|a)?\s*$"
+)
+_ADJ_AR: Final = re.compile(
+    fold_pattern(
+        r"(?<!\w)(?:و)?(?:منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول)"
+        r"(?: \S+)?\s*$"
+    )
+)
+# A masdar with lam is a purpose: "لتحرير", "للسيطرة", "لاستعادة" = "in order to take".
+_AR_PURPOSE: Final = re.compile(
+    fold_pattern(r"^[وف]?لل?(?:تحرير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء|استرجاع|إعادة)")
+)
+_MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
+_PERSON_OBJECT_EN: Final = re.compile(
+    r"^\s*(?:(?:at least|about|some|more than|over)\s+)?(?:[\w,.-]+\s+){0,2}?"
+    r"(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|weapons|ammunition"
+    r"|vehicles|tanks|rifles|drugs|suspects|people|civilians|hostages|troops|jihadists|insurgents"
+    r"|title|trophy|cup|championship|league|award|medals?|hearts?|attention|imagination|footage|images?"
+    r"|market|votes?|seats?|share|momentum)\b"
+)
+_PERSON_OBJECT_AR: Final = re.compile(
+    fold_pattern(r"^\s*(?:\S+\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين)(?!\w)")
+)
+
+
+def is_negated(text: str, start: int, end: int, sentence_start: int, lang: str) -> bool:
+    """True when the clause before text[start:end] makes it a plan, call, denial, refusal or background."""
+    left = text[max(sentence_start, start - _WINDOW) : start]
+    if _COORDINATED.search(left) or text.startswith("و", start):
+        # "urged them to lay down their arms and surrender": the cue governs both verbs.
+        left = text[max(sentence_start, start - 2 * _WINDOW) : start]
+    clause = _CLAUSE_START.match(left)
+    if clause:
+        left = left[clause.end() :]
+    if lang == "ar":
+        if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.search(left):
+            return True
+        return NEGATION["ar"].search(left) is not None and not _only_purpose(left)
+    if _ADJ_EN.search(left):
+        return True
+    left = _MAY_MONTH.sub(lambda m: " " * len(m.group()), left)  # "11 May" is a date, not a modal
+    ok = TO_OK_EN.search(left)
+    if ok:
+        left = left[: ok.start()]
+    return NEGATION["en"].search(left) is not None
+
+
+def _only_purpose(left: str) -> bool:
+    """Arabic 'معركة/حملة/هجوم' block only when adjacent, which _ADJ_AR already checked."""
+    words = {m.group() for m in NEGATION["ar"].finditer(left)}
+    return all(
+        w.lstrip("وف") in {fold_pattern(x) for x in ("معركة", "حملة", "عملية", "هجوما", "هجوم")}
+        for w in words
+    )
+
+
+def is_object_not_territory(text: str, end: int, lang: str) -> bool:
+    """True when a capture verb takes people or materiel as object ("captured 20 fighters")."""
+    after = text[end : end + 40]
+    pattern = _PERSON_OBJECT_AR if lang == "ar" else _PERSON_OBJECT_EN
+    return pattern.match(after) is not None

@@ -1,0 +1,222 @@
+"""Numbers in normalised text: digits (with separators and scale words) and English/Arabic number words.
+
+Arabic words cover gender (ثلاث/ثلاثة), case (سبعون/سبعين), dual (مئتان/مئتين, ألفين) and compounds
+joined by و (ثلاثة وعشرين, مئتين وخمسين), read after normalisation (so ة is written ه, أ as ا).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .normalize import normalize_text
+
+__all__ = ["NUMBER_RE", "NumberMatch", "find_numbers", "parse_number"]
+
+_EN_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a dozen": 12,
+}
+_EN_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000}
+
+_AR_UNITS_RAW: dict[str, int] = {}
+for _num, _forms in {
+    1: "واحد واحدة أحد إحدى",
+    2: "اثنان اثنين اثنتان اثنتين اثنا اثني اثنتا اثنتي",
+    3: "ثلاث ثلاثة",
+    4: "أربع أربعة",
+    5: "خمس خمسة",
+    6: "ست ستة",
+    7: "سبع سبعة",
+    8: "ثمان ثماني ثمانية",
+    9: "تسع تسعة",
+    10: "عشر عشرة",
+    20: "عشرون عشرين",
+    30: "ثلاثون ثلاثين",
+    40: "أربعون أربعين",
+    50: "خمسون خمسين",
+    60: "ستون ستين",
+    70: "سبعون سبعين",
+    80: "ثمانون ثمانين",
+    90: "تسعون تسعين",
+    100: "مئة مائة",
+    200: "مئتان مئتين مائتان مائتين مئتا مئتي مائتا مائتي",
+}.items():
+    for _form in _forms.split():
+        _AR_UNITS_RAW[normalize_text(_form)] = _num
+# Joined hundreds: ثلاثمئة .. تسعمائة.
+for _n, _stem in enumerate(("ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع"), start=3):
+    for _h in ("مئة", "مائة"):
+        _AR_UNITS_RAW[normalize_text(_stem + _h)] = _n * 100
+_AR_UNITS = _AR_UNITS_RAW
+_AR_THOUSAND = {normalize_text(w): 1000 for w in ("ألف", "ألفا", "آلاف", "الف")}
+_AR_THOUSAND.update({normalize_text(w): 2000 for w in ("ألفان", "ألفين")})
+_AR_MILLION = {normalize_text(w): 1_000_000 for w in ("مليون", "مليونا", "ملايين")}
+_AR_MILLION.update({normalize_text(w): 2_000_000 for w in ("مليونان", "مليونين")})
+_AR_WORDS = {**_AR_UNITS, **_AR_THOUSAND, **_AR_MILLION}
+
+# Longest first so "ثلاثه" wins over "ثلاث" and "seventeen" over "seven".
+_AR_ALT = "|".join(sorted(map(re.escape, _AR_WORDS), key=len, reverse=True))
+_EN_ALT = "|".join(sorted(map(re.escape, [*_EN_UNITS, *_EN_SCALES]), key=len, reverse=True))
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE = r"(?:\s*(?:million|thousand|" + _AR_ALT + r"))?"
+_EN_SEQ = rf"(?:{_EN_ALT})(?:(?:\s+|-|\s+and\s+)(?:{_EN_ALT}))*"
+# An Arabic number word may carry one proclitic (و ب ل ف); later words are chained by " و".
+_AR_SEQ = rf"(?:[وبلف])?(?:{_AR_ALT})(?:\s+(?:و)?(?:{_AR_ALT}))*"
+
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,])(?:(?P<d>{_DIGITS}){_SCALE}|(?P<en>{_EN_SEQ})|(?P<ar>{_AR_SEQ}))(?![\w])"
+    r"|(?<![\d.,])(?P<d2>\d+(?:\.\d+)?)(?![\d])"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NumberMatch:
+    """A number found in normalised text."""
+
+    start: int
+    end: int
+    value: float
+
+
+def _parse_en(words: list[str]) -> float | None:
+    total, current = 0.0, 0.0
+    seen = False
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "a" and i + 1 < len(words) and words[i + 1] == "dozen":
+            w, i = "a dozen", i + 1
+        if w == "and":
+            i += 1
+            continue
+        if w in _EN_UNITS:
+            current += _EN_UNITS[w]
+        elif w in ("hundred", "dozen"):
+            current = (current or 1) * _EN_SCALES[w]
+        elif w in ("thousand", "million"):
+            total += (current or 1) * _EN_SCALES[w]
+            current = 0
+        else:
+            return None
+        seen = True
+        i += 1
+    return total + current if seen else None
+
+
+def _parse_ar(words: list[str]) -> float | None:
+    total, current = 0.0, 0.0
+    seen = False
+    for raw in words:
+        w = raw
+        if w not in _AR_WORDS and w[:1] in "وبلف" and w[1:] in _AR_WORDS:
+            w = w[1:]  # proclitic: وعشرين, بثلاثة
+        if w in _AR_UNITS:
+            value = _AR_UNITS[w]
+            if value == 10 and 0 < current < 10:
+                current += 10  # ثلاثة عشر = 13
+            elif value == 100 and 0 < current < 10:
+                current *= 100  # ثلاث مئة written apart
+            else:
+                current += value
+        elif w in _AR_THOUSAND:
+            scale = _AR_THOUSAND[w]
+            total += (current or 1) * (1000 if current else scale)
+            current = 0
+        elif w in _AR_MILLION:
+            scale = _AR_MILLION[w]
+            total += (current or 1) * (1_000_000 if current else scale)
+            current = 0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def parse_number(text: str) -> float | None:
+    """Value of a number written in digits or words (English or Arabic), or None if it is not one.
+
+    Accepts raw text: it is normalised first, so Arabic-Indic digits and spelling variants work.
+    """
+    norm = normalize_text(text).strip()
+    m = NUMBER_RE.fullmatch(norm)
+    return _value(m) if m else None
+
+
+def _scale_of(tail: str) -> float:
+    tail = tail.strip()
+    if not tail:
+        return 1.0
+    if tail == "million" or tail in _AR_MILLION:
+        return 1_000_000.0
+    if tail == "thousand" or tail in _AR_THOUSAND:
+        return 1000.0
+    return 1.0
+
+
+def _value(m: re.Match[str]) -> float | None:
+    digits = m.group("d") or m.group("d2")
+    if digits is not None:
+        base = float(digits.replace(",", ""))
+        tail = m.group(0)[m.end("d") - m.start(0) :] if m.group("d") else ""
+        if tail.strip() and _scale_of(tail) == 1.0:
+            return None  # "5 ثلاثه": a digit followed by a word number is two numbers
+        return base * _scale_of(tail)
+    if m.group("en"):
+        return _parse_en(re.split(r"[\s-]+", m.group("en")))
+    return _parse_ar(re.split(r"\s+", m.group("ar")))
+
+
+# Arabic duals count two without a number word: "قريتين" (two villages), "مقتل شخصين" (two people).
+# Only nouns whose plural is not also -ين (مدنيين is plural) are listed.
+DUAL_RE = re.compile(
+    normalize_text(
+        r"(?<!\w)(?:[وفبل])?(?:ال)?(?:قريتين|قريتان|بلدتين|بلدتان|مدينتين|مدينتان|حيين|حيان|شخصين|شخصان"
+        r"|جنديين|جنديان|طفلين|طفلان|عنصرين|عنصران|ضابطين|ضابطان|امرأتين|امرأتان|مقاتلين اثنين)(?!\w)"
+    )
+)
+
+
+def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMatch]:
+    """Every number in text[start:end] (already normalised), with absolute positions.
+
+    An Arabic dual noun yields a zero-width match of value 2 at the noun's start, so the noun itself
+    is read as the unit or the "who" that follows the number.
+    """
+    stop = len(text) if end is None else end
+    out: list[NumberMatch] = []
+    for m in NUMBER_RE.finditer(text, start, stop):
+        value = _value(m)
+        if value is not None:
+            out.append(NumberMatch(m.start(), m.end(), value))
+    duals = [NumberMatch(m.start(), m.start(), 2.0) for m in DUAL_RE.finditer(text, start, stop)]
+    if duals:
+        out = sorted(out + duals, key=lambda n: n.start)
+    return out

@@ -1,0 +1,202 @@
+"""classify(text) -> labels, figures, places, actors, evidence: a pure function, no I/O, no clock.
+
+Pipeline: normalise once; scan triggers with one regex; only sentences holding a trigger (or an area
+unit) are split and searched for numbers; negation cues drop plans, calls, denials and background;
+figures are linked to triggers (figures.py); places and actors come from the bundled lists.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from shared.messages import Evidence, Figure, Label
+
+from .figures import Found, Trig, link_figures
+from .lexicon import LABEL_OF, TRIGGERS, VAGUE, kind_of_family
+from .negation import is_negated, is_object_not_territory
+from .normalize import Normalized, detect_lang, fold_pattern, normalize
+from .numbers import find_numbers
+from .places import Mention, find_entities
+
+__all__ = ["Classification", "FigureDetail", "MentionRef", "classify"]
+
+_LABEL_ORDER: Final[tuple[Label, ...]] = ("territorial_change", "surrender", "casualty_update")
+_SENTENCE_END: Final = re.compile(r"(?<!\b[a-z])[.!?؟]+(?=[\s\"'”»)]|$)|\n+")
+_AREA_ANY: Final = re.compile(
+    fold_pattern(r"square kilomet|sq\.? ?km|km2|km ?²|كم ?مربع|كم2|كيلومتر(?:ا|ات)? مربع")
+)
+_VAGUE_WINDOW: Final = 30
+_RECAPTURE_BEFORE: Final = re.compile(fold_pattern(r"(?:استعادة|إعادة|استعادت|أعادت|re-?established)\s*$"))
+
+
+@dataclass(frozen=True, slots=True)
+class FigureDetail:
+    """What the Figure at the same index in Classification.figures is, beyond kind and count."""
+
+    subgroup: bool  # "including 141 children": part of the previous figure, not extra victims
+    mode: str  # "total" (rose to 388), "increment" (12 more) or "report"
+    sentence: int  # index of the sentence, to group figures into facts
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class MentionRef:
+    """A place or actor mention in the original text."""
+
+    kind: str  # "place" or "actor"
+    id: str
+    name: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Everything classify() found in one text; the extra fields feed developments.facts_from()."""
+
+    labels: list[Label]
+    figures: list[Figure]
+    places: list[str]
+    actors: list[str]
+    evidence: list[Evidence]
+    lang: str = "en"
+    details: list[FigureDetail] = field(default_factory=list)
+    mentions: list[MentionRef] = field(default_factory=list)
+    label_sentences: dict[Label, list[int]] = field(default_factory=dict)
+    sentence_starts: list[int] = field(default_factory=list)
+
+
+def _sentences(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text))
+    return starts
+
+
+def _triggers(
+    norm: str, lang: str, starts: list[int], begin: int, names: list[tuple[int, int]]
+) -> list[tuple[int, Trig]]:
+    out: list[tuple[int, Trig]] = []
+    for m in TRIGGERS[lang].finditer(norm, begin):
+        family = m.lastgroup or ""
+        if any(s <= m.start() < e for s, e in names):
+            continue  # "تحرير" in "هيئة تحرير الشام" is part of a name
+        if family == "capture" and _RECAPTURE_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+            family = "recapture"  # "استعادة السيطرة على", "regained control"
+        sent = bisect.bisect_right(starts, m.start()) - 1
+        trig = Trig(family, m.start(), m.end())
+        if family in ("capture", "recapture") and is_object_not_territory(norm, m.end(), lang):
+            continue
+        trig.negated = is_negated(norm, m.start(), m.end(), starts[sent], lang)
+        out.append((sent, trig))
+    return out
+
+
+def classify(text: str, lang: str | None = None) -> Classification:
+    """Labels, figures, places, actors and evidence for one text (English or Arabic).
+
+    `lang` None detects the language from the script. Never raises on any string input.
+    """
+    lang = lang if lang in ("ar", "en") else detect_lang(text)
+    norm = normalize(text)
+    mentions, names = _mentions(text, norm, lang)
+    places = _unique(m.name for m in mentions if m.kind == "place")
+    actors = _unique(m.name for m in mentions if m.kind == "actor")
+    first = TRIGGERS[lang].search(norm.text)
+    if first is None and _AREA_ANY.search(norm.text) is None:
+        return Classification([], [], places, actors, [], lang, mentions=mentions)
+    starts = _sentences(norm.text)
+    trigs = _triggers(norm.text, lang, starts, first.start() if first else len(norm.text), names)
+    by_sentence: dict[int, list[Trig]] = {}
+    for sent, trig in trigs:
+        by_sentence.setdefault(sent, []).append(trig)
+    if _AREA_ANY.search(norm.text):
+        for m in _AREA_ANY.finditer(norm.text):
+            by_sentence.setdefault(bisect.bisect_right(starts, m.start()) - 1, [])
+    found: list[tuple[int, Found]] = []
+    for sent in sorted(by_sentence):
+        s0 = starts[sent]
+        s1 = starts[sent + 1] if sent + 1 < len(starts) else len(norm.text)
+        nums = find_numbers(norm.text, s0, s1)
+        if nums:
+            found.extend((sent, f) for f in link_figures(norm.text, s0, s1, by_sentence[sent], nums))
+    return _assemble(text, norm, lang, trigs, found, mentions, starts, places, actors)
+
+
+def _assemble(
+    text: str,
+    norm: Normalized,
+    lang: str,
+    trigs: list[tuple[int, Trig]],
+    found: list[tuple[int, Found]],
+    mentions: list[MentionRef],
+    starts: list[int],
+    places: list[str],
+    actors: list[str],
+) -> Classification:
+    spans: dict[Label, list[tuple[int, int, int]]] = {}
+    figures: list[Figure] = []
+    details: list[FigureDetail] = []
+    used: set[int] = set()
+    for sent, f in found:
+        label = _label_of_kind(f.kind)
+        o0, o1 = norm.original(f.start), norm.original(f.end)
+        who = text[norm.original(f.who[0]) : norm.original(f.who[1])] if f.who[1] > f.who[0] else ""
+        figures.append(Figure(kind=f.kind, count=f.count, who=who, bound=f.bound))  # type: ignore[arg-type]
+        details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1))
+        lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
+        if f.trigger:
+            used.add(id(f.trigger))
+        spans.setdefault(label, []).append((sent, lo, hi))
+    for sent, t in trigs:
+        if t.negated or id(t) in used:
+            continue
+        label = LABEL_OF[t.family]
+        if kind_of_family(t.family) and t.family != "surrender":
+            s1 = starts[sent + 1] if sent + 1 < len(starts) else len(norm.text)
+            window = norm.text[max(starts[sent], t.start - _VAGUE_WINDOW) : min(s1, t.end + _VAGUE_WINDOW)]
+            if not VAGUE.search(window):
+                continue  # a casualty word without any amount is not a toll
+        spans.setdefault(label, []).append((sent, t.start, t.end))
+    labels = [lab for lab in _LABEL_ORDER if lab in spans]
+    evidence = [
+        Evidence(
+            label=lab,
+            start=norm.original(lo),
+            end=norm.original(hi),
+            text=text[norm.original(lo) : norm.original(hi)],
+        )
+        for lab in labels
+        for _, lo, hi in spans[lab]
+    ]
+    label_sentences = {lab: sorted({s for s, _, _ in spans[lab]}) for lab in labels}
+    orig_starts = [norm.original(s) for s in starts]
+    return Classification(
+        labels, figures, places, actors, evidence, lang, details, mentions, label_sentences, orig_starts
+    )
+
+
+def _label_of_kind(kind: str) -> Label:
+    if kind == "surrendered":
+        return "surrender"
+    if kind in ("killed", "injured", "executed", "abducted"):
+        return "casualty_update"
+    return "territorial_change"
+
+
+def _mentions(text: str, norm: Normalized, lang: str) -> tuple[list[MentionRef], list[tuple[int, int]]]:
+    """Mentions in original offsets, and multi-word actor names' spans in normalised offsets."""
+    same = norm.offsets is None and len(norm.text) == len(text)
+    found: list[Mention] = find_entities(norm.text, text if same else None)
+    refs = [MentionRef(m.kind, m.entity.id, m.entity.name(lang), norm.original(m.start)) for m in found]
+    names = [(m.start, m.end) for m in found if m.kind == "actor" and " " in norm.text[m.start : m.end]]
+    return refs, names
+
+
+def _unique(items: object) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:  # type: ignore[attr-defined]
+        seen.setdefault(item, None)
+    return list(seen)
