@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TextIO
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TextIO
 
 from pydantic import ValidationError
 
@@ -23,7 +23,7 @@ __all__ = ["ROLES", "run_services"]
 
 log = get_logger("app")
 ROLES = ("poller", "classifier", "notifier")
-Loop = Callable[[asyncio.Event], Awaitable[None]]
+Loop = Callable[[asyncio.Event], Coroutine[Any, Any, Any]]
 
 
 async def _sync_config(rt: Runtime, settings: Settings, roles: Sequence[str]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from typing import Any
@@ -89,9 +89,9 @@ class Runtime:
         return datetime.now(UTC)
 
 
-async def run_until(stop: asyncio.Event, *loops: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+async def run_until(stop: asyncio.Event, *loops: Callable[[asyncio.Event], Coroutine[Any, Any, Any]]) -> None:
     """Run service loops until `stop`; a loop that crashes stops the others and re-raises."""
-    tasks = [asyncio.create_task(loop(stop)) for loop in loops]
+    tasks: list[asyncio.Task[Any]] = [asyncio.create_task(loop(stop)) for loop in loops]
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
     stop.set()

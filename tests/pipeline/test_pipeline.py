@@ -15,7 +15,6 @@ from services.app import ROLES, run_services
 from services.runtime import Runtime
 from services.sample.replay import ReplayServer
 from shared.config import Settings
-from shared.embedded_nats import EmbeddedNats
 from shared.messages import Development
 from shared.store import Store
 from tests.conftest import require_server
