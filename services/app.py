@@ -67,6 +67,7 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
                        embed_broker: bool, prefix: str = "", console: TextIO | None = None,
                        on_ready: Callable[[Runtime], Awaitable[None]] | None = None) -> None:
     """Run `roles` in this process until `stop` is set, then shut down in order."""
+    prefix = prefix or settings.bus_prefix
     async with Runtime.open(settings, embed_broker=embed_broker, prefix=prefix) as rt:
         if on_ready is not None:
             await on_ready(rt)
@@ -79,7 +80,8 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
             for channel in channels.values():
                 rt.stack.push_async_callback(channel.close)
             notifier = NotifierService(rt.store, rt.bus(), channels,
-                                       window_s=settings.corroboration_window_s)
+                                       window_s=settings.corroboration_window_s,
+                                       update_interval_s=settings.update_interval_s)
             loops.append(notifier.run)
         if "poller" in roles:
             poller = Poller(rt.store, rt.bus(), PollerOptions(
@@ -92,7 +94,8 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
         log.info("services_started", roles=list(roles), broker=rt.broker_url.split("@")[-1],
                  store=rt.store.dialect)
         loops.append(lambda s: s.wait())  # keeps a consumer-only process alive until stop
-        await run_until(stop, *loops)
+        # One grace period covers the loops' in-flight work and then the buses' drain.
+        rt.drain_budget_s = await run_until(stop, *loops, grace_s=settings.shutdown_grace_s)
         log.info("services_stopping", roles=list(roles))
         if health is not None:
             health.drain()  # readiness fails first, so no new traffic arrives while we drain

@@ -19,6 +19,7 @@ __all__ = ["main"]
 
 log = get_logger("cli")
 SAMPLE_POLL_INTERVAL_S = 3.0
+SAMPLE_WINDOW_S = 5.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,7 +61,10 @@ async def _run(settings: Settings, roles: Sequence[str], *, embed: bool) -> None
         settings = settings.model_copy(update={
             "allow_private_urls": True,
             "poll_interval_s": min(settings.poll_interval_s, SAMPLE_POLL_INTERVAL_S),
-            "min_poll_interval_s": min(settings.min_poll_interval_s, SAMPLE_POLL_INTERVAL_S)})
+            "min_poll_interval_s": min(settings.min_poll_interval_s, SAMPLE_POLL_INTERVAL_S),
+            # ...and show its alerts within a minute, updates as they come.
+            "corroboration_window_s": min(settings.corroboration_window_s, SAMPLE_WINDOW_S),
+            "update_interval_s": 0.0})
 
     async def on_ready(rt: Runtime) -> None:
         if sample:

@@ -73,9 +73,16 @@ class Settings(BaseSettings):
     min_poll_interval_s: float = Field(default=120.0, gt=0, description="Busiest feeds' interval.")
     allow_private_urls: bool = False
     console_alerts: bool = Field(default=True, description="Print every alert on stdout.")
-    corroboration_window_s: float = Field(default=0.0, ge=0)
+    corroboration_window_s: float = Field(
+        default=60.0, ge=0, description="Hold a new development this long for more sources.")
+    update_interval_s: float = Field(
+        default=60.0, ge=0, description="Least time between two alerts of one development.")
     jetstream_replicas: int = Field(default=1, ge=1, le=5, description="Copies of the stream.")
     shutdown_grace_s: float = Field(default=20.0, ge=0)
+    namespace: str = Field(
+        default="", pattern=r"^[A-Za-z0-9_-]*$",
+        description="Prefix of every subject, stream and queue: deployments sharing one broker.",
+    )
 
     @field_validator("broker_url")
     @classmethod
@@ -90,6 +97,11 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://host/db")
         return value
+
+    @property
+    def bus_prefix(self) -> str:
+        """The subject prefix for `namespace` ("staging" -> "staging."), empty without one."""
+        return f"{self.namespace}." if self.namespace else ""
 
     @property
     def store_dsn(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +278,52 @@ class Store:
                 outbox.c.development_id == development_id, outbox.c.status == "sent",
             ).order_by(outbox.c.revision.desc()).limit(1))).scalar()
 
+    async def supersede_pending(self, development_id: str, revision: int) -> int:
+        """Drop queued, unsent alerts of older revisions: the newest carries everything they had."""
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(outbox).where(
+                outbox.c.development_id == development_id, outbox.c.revision < revision,
+                outbox.c.status.in_(("pending", "digest")), outbox.c.lease_owner.is_(None),
+            ).values(status="superseded"))
+            return int(result.rowcount or 0)
+
+    async def last_sent_times(self, development_id: str) -> dict[int, datetime]:
+        """When each subscription last received a revision of this development."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(outbox.c.subscription_id, func.max(outbox.c.sent_at)).where(
+                outbox.c.development_id == development_id, outbox.c.status == "sent",
+            ).group_by(outbox.c.subscription_id))
+            return {int(r[0]): _aware(r[1]) for r in rows if r[1] is not None}
+
+    async def digest_backlog(self) -> list[tuple[int, datetime]]:
+        """(subscription id, oldest entry time) of every subscription with digest entries waiting."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(outbox.c.subscription_id, func.min(outbox.c.created_at)).where(
+                outbox.c.status == "digest").group_by(outbox.c.subscription_id))
+            return [(int(r[0]), _aware(r[1])) for r in rows]
+
+    async def lease_digest(self, subscription_id: int, owner: str, *, now: datetime,
+                           lease_s: float) -> list[dict[str, Any]]:
+        """Take every waiting digest entry of one subscription, oldest first."""
+        free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
+        mine = and_(outbox.c.subscription_id == subscription_id, outbox.c.status == "digest")
+        async with self.engine.begin() as conn:
+            await conn.execute(update(outbox).where(mine, free).values(
+                lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
+            rows = await conn.execute(select(outbox).where(mine, outbox.c.lease_owner == owner)
+                                      .order_by(outbox.c.id))
+            return [dict(r._mapping) for r in rows]
+
+    async def finish_alerts(self, ids: Sequence[int], *, status: str, now: datetime,
+                            message_ref: str | None = None, error: str | None = None) -> None:
+        """Record one outcome for several alerts at once (a digest)."""
+        values: dict[str, Any] = {"status": status, "lease_owner": None, "lease_until": None,
+                                  "attempts": outbox.c.attempts + 1, "last_error": error}
+        if status == "sent":
+            values |= {"sent_at": now, "message_ref": message_ref}
+        async with self.engine.begin() as conn:
+            await conn.execute(update(outbox).where(outbox.c.id.in_(list(ids))).values(**values))
+
     async def outbox_counts(self) -> dict[str, int]:
         async with self.engine.connect() as conn:
             rows = await conn.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
@@ -287,6 +333,13 @@ class Store:
         async with self.engine.connect() as conn:
             return (await conn.execute(select(func.min(outbox.c.not_before)).where(
                 outbox.c.status == "pending"))).scalar()
+
+
+def _aware(value: Any) -> datetime:
+    # Aggregates (min/max) bypass the column type, so SQLite hands back naive UTC or even text.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -16,7 +16,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from services.notifier.channels.base import Channel, ChannelAuthError, Delivery
+from services.notifier.digest import send_digest
 from services.notifier.rules import matches
+from services.notifier.schedule import digest_due_at, held_until
 from shared import metrics, subjects
 from shared.broker import Bus
 from shared.errors import PermanentError, RetryableError
@@ -30,6 +32,8 @@ log = get_logger("notifier")
 LEASE_S = 120.0
 MAX_BACKOFF_S = 3600.0
 SUBSCRIPTIONS_TTL_S = 5.0
+MAX_RETRY_WAIT_S = 600.0
+DIGEST_CHECK_S = 15.0
 
 
 def utcnow() -> datetime:
@@ -45,12 +49,14 @@ class NotifierService:
     """Match developments to subscriptions, queue alerts durably, deliver them per channel."""
 
     def __init__(self, store: Store, bus: Bus, channels: Mapping[str, Channel], *,
-                 window_s: float = 0.0, now: Callable[[], datetime] = utcnow,
-                 concurrency: int = 64) -> None:
+                 window_s: float = 0.0, update_interval_s: float = 0.0,
+                 now: Callable[[], datetime] = utcnow, concurrency: int = 64) -> None:
         self.store = store
         self.bus = bus
         self.channels = dict(channels)
         self.window = timedelta(seconds=window_s)
+        self.update_interval = timedelta(seconds=update_interval_s)
+        self._digests_checked = 0.0
         self.now = now
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{id(self):x}"
         self._subs: list[dict[str, Any]] = []
@@ -76,12 +82,19 @@ class NotifierService:
         # unless their development is itself still inside the window.
         not_before = max(now, dev.first_seen + self.window) if self.window else now
         wanted = [sub for sub in await self._subscriptions() if matches(sub["filters"], dev)]
+        last_sent = await self.store.last_sent_times(dev.development_id) if dev.revision > 1 else {}
         payload = dev.model_dump(mode="json")
         queued = await self.store.enqueue_alerts([{
             "idem_key": f"{sub['id']}:{dev.development_id}:{dev.revision}",
             "subscription_id": sub["id"], "development_id": dev.development_id,
-            "revision": dev.revision, "payload": payload, "not_before": not_before, "created_at": now,
+            "revision": dev.revision, "payload": payload, "created_at": now,
+            "status": "pending" if sub["mode"] == "immediate" else "digest",
+            # Updates to one subscriber are spaced out; a newer revision supersedes a queued one.
+            "not_before": max(not_before, last_sent[sub["id"]] + self.update_interval)
+            if sub["id"] in last_sent else not_before,
         } for sub in wanted])
+        if dev.revision > 1:
+            await self.store.supersede_pending(dev.development_id, dev.revision)
         if queued:
             for sub in wanted:
                 metrics.ALERTS_QUEUED.labels(channel=sub["channel"]).inc()
@@ -91,6 +104,7 @@ class NotifierService:
         """Deliver due alerts until `stop` is set; sends in progress finish first."""
         while not stop.is_set():
             self._wake.clear()
+            await self._maybe_send_digests()
             alerts = await self.store.lease_due_alerts(
                 self.owner, now=self.now(), limit=500, lease_s=LEASE_S)
             if alerts:
@@ -133,6 +147,10 @@ class NotifierService:
                                           error=f"channel {sub['channel']} is not configured")
             metrics.ALERTS_FAILED.labels(channel=sub["channel"], reason="not_configured").inc()
             return
+        if held_until(sub["filters"], now) is not None:
+            # Muted or quiet: the alert waits for the digest sent when the hold ends.
+            await self.store.finish_alert(alert["id"], status="digest", now=now, error="held")
+            return
         dev = Development.model_validate(alert["payload"])
         previous = None
         if dev.revision > 1:
@@ -140,6 +158,10 @@ class NotifierService:
         try:
             ref = await channel.send(Delivery(target=sub["target"], dev=dev, previous_ref=previous))
         except RetryableError as exc:
+            if (exc.retry_after_s or 0) > MAX_RETRY_WAIT_S:
+                # An absurd flood wait: deliver it in the next digest rather than freeze.
+                await self.store.finish_alert(alert["id"], status="digest", now=now, error=str(exc))
+                return
             delay = retry_delay_s(alert["attempts"] + 1, exc.retry_after_s)
             metrics.ALERTS_RETRIED.labels(channel=channel.name).inc()
             log.warning("alert_retry", channel=channel.name, subscription_id=sub["id"],
@@ -160,3 +182,20 @@ class NotifierService:
             await self.store.finish_alert(alert["id"], status="sent", now=now, message_ref=ref)
             metrics.ALERTS_SENT.labels(channel=channel.name).inc()
             metrics.END_TO_END_LATENCY.observe((self.now() - dev.first_seen).total_seconds())
+
+    async def _maybe_send_digests(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._digests_checked < DIGEST_CHECK_S:
+            return
+        self._digests_checked = loop.time()
+        now = self.now()
+        subs = {s["id"]: s for s in await self.store.list_subscriptions()}
+        for sub_id, oldest in await self.store.digest_backlog():
+            sub = subs.get(sub_id)
+            if sub is None or sub["paused"] or sub["channel"] not in self.channels:
+                continue
+            if digest_due_at(sub["mode"], sub["filters"], oldest) > now or held_until(sub["filters"], now):
+                continue
+            rows = await self.store.lease_digest(sub_id, self.owner, now=now, lease_s=LEASE_S)
+            if rows:
+                await send_digest(self.store, self.channels[sub["channel"]], sub, rows, now=now)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from shared.messages import Development, Figure, Source
@@ -176,6 +177,12 @@ def render_text(dev: Development) -> str:
             url = safe_url(source.url)
             lines.append(f"- {source_name(source)}" + (f" <{url}>" if url else ""))
     return "\n".join(lines)
+
+
+def render_digest_html(devs: Sequence[Development]) -> str:
+    """Telegram HTML of a digest: a count headline, then each development's alert."""
+    head = f"<b>Digest · ملخص: {len(devs)}</b>"
+    return "\n\n".join([head, *(render_html(dev) for dev in devs)])
 
 
 def utf16_len(text: str) -> int:

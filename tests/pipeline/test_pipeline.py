@@ -90,7 +90,8 @@ async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
     """Settings for one broker/store combination: embedded NATS + SQLite by default."""
     values: dict[str, Any] = {
         "data_dir": tmp_path, "allow_private_urls": True, "poll_interval_s": 0.3,
-        "min_poll_interval_s": 0.3, "log_format": "json",
+        "min_poll_interval_s": 0.3, "log_format": "json", "corroboration_window_s": 0.5,
+        "update_interval_s": 0.0,
     }
     if request.param in ("rabbitmq", "redis"):
         values["broker_url"] = require_server(request.param)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from itertools import count
 from typing import TextIO
 
 from services.notifier.channels.base import Delivery
 from services.notifier.render import render_text
+from shared.messages import Development
 
 __all__ = ["ConsoleChannel"]
 
@@ -33,6 +35,14 @@ class ConsoleChannel:
         if delivery.previous_ref:
             header += f" (updates {delivery.previous_ref})"
         self._stream.write(f"{RULE}\n{header}\n{render_text(delivery.dev)}\n{RULE}\n")
+        self._stream.flush()
+        return ref
+
+    async def send_digest(self, target: str, devs: Sequence[Development]) -> str:
+        """Print a digest: every held development in one block. Never raises."""
+        ref = f"console:{next(self._counter)}"
+        body = f"\n{RULE}\n".join(render_text(dev) for dev in devs)
+        self._stream.write(f"{RULE}\n[{ref}] digest of {len(devs)}\n{body}\n{RULE}\n")
         self._stream.flush()
         return ref
 

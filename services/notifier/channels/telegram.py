@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -28,8 +29,9 @@ from services.notifier.channels._telegram_http import (
     previous_message_id,
 )
 from services.notifier.channels.base import Delivery, check_status
-from services.notifier.render import render_html, split_message
+from services.notifier.render import render_digest_html, render_html, split_message
 from shared.errors import PermanentError, RetryableError
+from shared.messages import Development
 
 __all__ = ["TelegramChannel", "TelegramSettings", "TelegramStats"]
 
@@ -192,6 +194,17 @@ class TelegramChannel:
                 message_id = await self._send_one(chat, chat_id, part, reply_to)
                 first = message_id if first is None else first
                 reply_to = reply_to or message_id
+        return f"{chat_id}:{first}"
+
+    async def send_digest(self, target: str, devs: Sequence[Development]) -> str:
+        """Send one digest (split at the size limit) and return the ref of its first part."""
+        chat_id = chat_id_of(target)
+        chat = self._chat(chat_id)
+        first: int | None = None
+        async with chat.lock:
+            for part in split_message(render_digest_html(devs)):
+                message_id = await self._send_one(chat, chat_id, part, first)
+                first = first or message_id
         return f"{chat_id}:{first}"
 
     async def _send_one(self, chat: _Chat, chat_id: int | str, text: str, reply: int | None) -> int:
