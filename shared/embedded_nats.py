@@ -18,7 +18,7 @@ from pathlib import Path
 from shared.errors import ConfigError
 from shared.logging import get_logger
 
-__all__ = ["EmbeddedNats", "find_nats_server"]
+__all__ = ["EmbeddedNats", "find_nats_server", "free_port"]
 
 log = get_logger("embedded_nats")
 PR_SET_PDEATHSIG = 1
@@ -42,7 +42,8 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -54,7 +55,7 @@ class EmbeddedNats:
 
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.data_dir = data_dir
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self._proc: asyncio.subprocess.Process | None = None
 
     @property

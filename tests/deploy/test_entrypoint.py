@@ -21,16 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from shared.embedded_nats import free_port
+
 SERVICES = ("poller", "classifier", "notifier")
 START_TIMEOUT_S = 30.0
 SHUTDOWN_GRACE_S = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _binary(name: str) -> str:
@@ -55,7 +50,7 @@ def _wait_for_port(port: int, timeout_s: float) -> None:
 
 @pytest.fixture
 def nats_url(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [_binary("nats-server"), "--jetstream", "--store_dir", str(tmp_path / "nats"),
          "--addr", "127.0.0.1", "--port", str(port)],
@@ -111,7 +106,7 @@ def test_service_process_serves_health_and_stops_on_sigterm(
     service: str, nats_url: str, tmp_path: Path
 ) -> None:
     """`frontwatch <service>` becomes live and ready, serves metrics, and exits 0 soon after SIGTERM."""
-    http_port = _free_port()
+    http_port = free_port()
     env = _container_env(tmp_path, nats_url, http_port)
     log = (tmp_path / "service.log").open("wb")
     process = subprocess.Popen([_binary("frontwatch"), service], env=env, stdout=log, stderr=log,

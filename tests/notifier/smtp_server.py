@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import shutil
-import socket
 import ssl
 import subprocess
 from dataclasses import dataclass, field
@@ -17,14 +16,9 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
+from shared.embedded_nats import free_port
+
 __all__ = ["Mailbox", "SmtpServer", "free_port", "make_self_signed_cert"]
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on (right now)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

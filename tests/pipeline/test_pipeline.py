@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -15,19 +14,13 @@ from services.app import ROLES, run_services
 from services.runtime import Runtime
 from services.sample.replay import ReplayServer
 from shared.config import Settings
+from shared.embedded_nats import free_port
 from shared.messages import Development
 from shared.store import Store
 from tests.conftest import require_server
 
 SPEED = 6.0  # the 33-second sample story in under 6 seconds
 STORY_TIMEOUT_S = 40.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class Pipeline:
