@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
@@ -34,11 +35,12 @@ async def _sync_config(rt: Runtime, settings: Settings, roles: Sequence[str]) ->
             await rt.store.add_feed(feed.url, now=now, name=feed.name, encoding=feed.encoding)
     if "notifier" in roles:
         for sub in settings.subscribers:
-            await rt.store.add_subscription(sub.channel, sub.target, now=now, mode=sub.mode,
-                                            filters={"labels": sub.labels})
+            # Insert only: what a subscriber changed since (through the bot) is theirs to keep.
+            await rt.store.ensure_subscription(sub.channel, sub.target, now=now, mode=sub.mode,
+                                               filters={"labels": sub.labels})
         if settings.console_alerts:
-            await rt.store.add_subscription("console", "stdout", now=now, mode="immediate",
-                                            filters={})
+            await rt.store.ensure_subscription("console", "stdout", now=now, mode="immediate",
+                                               filters={})
 
 
 def _channels(settings: Settings, console: TextIO | None) -> dict[str, Channel]:
@@ -83,6 +85,12 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
                                        window_s=settings.corroboration_window_s,
                                        update_interval_s=settings.update_interval_s)
             loops.append(notifier.run)
+            if embed_broker and "telegram" in channels:
+                # One process runs everything, so it also answers the bot's commands (a
+                # deployment runs `frontwatch bot` once: Telegram allows one poller per token).
+                from services.notifier.bot import load_telegram_settings, run_bot
+
+                loops.append(functools.partial(run_bot, rt.store, load_telegram_settings()))
         if "poller" in roles:
             poller = Poller(rt.store, rt.bus(), PollerOptions(
                 allow_private_urls=settings.allow_private_urls,

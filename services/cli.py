@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     fetch = sub.add_parser("fetch", help="preview a feed: one JSON line per item, nothing published")
     fetch.add_argument("url")
+    sub.add_parser("bot", help="run the Telegram subscription bot (long polling; needs a token)")
     admin.add_parsers(sub)
     return parser
 
@@ -74,6 +75,16 @@ async def _run(settings: Settings, roles: Sequence[str], *, embed: bool) -> None
         await run_services(settings, roles, stop, embed_broker=embed, on_ready=on_ready)
 
 
+async def _bot(settings: Settings) -> None:
+    from services.notifier.bot import load_telegram_settings, run_bot
+
+    telegram = load_telegram_settings()
+    stop = asyncio.Event()
+    with stop_on_signals(stop):
+        async with Runtime.open(settings, embed_broker=False) as rt:
+            await run_bot(rt.store, telegram, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `frontwatch` console script; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -106,6 +117,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return classify_cli.evaluate_file(args.file, sys.stdout, sys.stderr)
     if command == "fetch":
         return asyncio.run(admin.fetch_preview(args.url, settings))
+    if command == "bot":
+        asyncio.run(_bot(settings))
+        return 0
     return asyncio.run(admin.dispatch(args, settings))
 
 

@@ -206,6 +206,21 @@ class Store:
             return int((await conn.execute(select(subscriptions.c.id).where(
                 subscriptions.c.channel == channel, subscriptions.c.target == target))).scalar_one())
 
+    async def get_subscription(self, channel: str, target: str) -> dict[str, Any] | None:
+        """The subscription of (channel, target), or None."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(subscriptions).where(
+                subscriptions.c.channel == channel, subscriptions.c.target == target))).first()
+            return dict(row._mapping) if row else None
+
+    async def ensure_subscription(self, channel: str, target: str, *, filters: dict[str, Any],
+                                  mode: str, now: datetime) -> None:
+        """Create the subscription if it does not exist; never overwrite one a user has changed."""
+        async with self.engine.begin() as conn:
+            await conn.execute(self._insert(subscriptions).values(
+                channel=channel, target=target, filters=filters, mode=mode, paused=False, created_at=now,
+            ).on_conflict_do_nothing(index_elements=["channel", "target"]))
+
     async def remove_subscription(self, channel: str, target: str) -> bool:
         async with self.engine.begin() as conn:
             result = await conn.execute(delete(subscriptions).where(
@@ -269,6 +284,31 @@ class Store:
             values["not_before"] = not_before
         async with self.engine.begin() as conn:
             await conn.execute(update(outbox).where(outbox.c.id == alert_id).values(**values))
+
+    async def release_alerts(self, ids: Sequence[int], owner: str, *,
+                             not_before: datetime | None = None) -> None:
+        """Give back leased alerts unsent (not an attempt): due again at once, or at `not_before`."""
+        if not ids:
+            return
+        values: dict[str, Any] = {"lease_owner": None, "lease_until": None}
+        if not_before is not None:
+            values["not_before"] = not_before
+        async with self.engine.begin() as conn:
+            await conn.execute(update(outbox).where(
+                outbox.c.id.in_(list(ids)), outbox.c.lease_owner == owner,
+                outbox.c.status.in_(("pending", "digest"))).values(**values))
+
+    async def renew_leases(self, ids: Sequence[int], owner: str, *, now: datetime,
+                           lease_s: float) -> int:
+        """Extend the leases `owner` still holds on these unfinished alerts; returns how many."""
+        if not ids:
+            return 0
+        async with self.engine.begin() as conn:
+            result = await conn.execute(update(outbox).where(
+                outbox.c.id.in_(list(ids)), outbox.c.lease_owner == owner,
+                outbox.c.status.in_(("pending", "digest")),
+            ).values(lease_until=now + timedelta(seconds=lease_s)))
+            return int(result.rowcount or 0)
 
     async def last_message_ref(self, subscription_id: int, development_id: str) -> str | None:
         """The message ref of the latest sent revision of a development to a subscriber."""

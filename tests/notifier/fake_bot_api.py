@@ -5,11 +5,16 @@ channel 20/min, 30/s overall), answering 429 with `parameters.retry_after` and c
 429 it had to send. It validates the HTML the way Telegram does (allowed tags, balanced nesting,
 known entities, 4,096 UTF-16 units after parsing), and can be scripted per chat to answer 429,
 403, 400, 5xx or to answer slowly. Used by tests and by the lead's end-to-end tests and benchmarks.
+
+For bots it also serves updates by long polling: `push_update({...})` queues an update for
+`getUpdates`; `answerCallbackQuery`, `editMessageReplyMarkup`, `getChatMember` (scripted with
+`set_member`), `setMyCommands` and `deleteWebhook` answer like the Bot API and are recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import json
 import re
@@ -64,6 +69,7 @@ class Sent:
     received_at: float
     visible: str = ""
     edits: int = 0
+    reply_markup: dict[str, Any] | None = None
 
 
 def parse_telegram_html(text: str) -> str:
@@ -109,6 +115,8 @@ class FakeBotApi:
     flood_429s_by_chat: dict[int | str, int] = field(default_factory=lambda: defaultdict(int))
     scripted_replies: int = 0
     requests: int = 0
+    callback_answers: list[dict[str, Any]] = field(default_factory=list)
+    my_commands: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._scripts: dict[int | str, deque[Reply]] = defaultdict(deque)
@@ -117,6 +125,10 @@ class FakeBotApi:
         self._global: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self._updates: list[dict[str, Any]] = []
+        self._next_update_id = 1
+        self._new_update = asyncio.Event()
+        self._members: dict[tuple[int | str, int], str] = {}
 
     @property
     def base_url(self) -> str:
@@ -133,6 +145,19 @@ class FakeBotApi:
             self._always.pop(chat_id, None)
         else:
             self._always[chat_id] = reply
+
+    def push_update(self, update: dict[str, Any]) -> int:
+        """Queue an update for `getUpdates` (an `update_id` is assigned if missing); return its id."""
+        update = dict(update)
+        update.setdefault("update_id", self._next_update_id)
+        self._next_update_id = max(self._next_update_id, int(update["update_id"])) + 1
+        self._updates.append(update)
+        self._new_update.set()
+        return int(update["update_id"])
+
+    def set_member(self, chat_id: int | str, user_id: int, status: str) -> None:
+        """Script `getChatMember`: "creator", "administrator", "member", "left" (default "member")."""
+        self._members[(chat_id, user_id)] = status
 
     def messages(self, chat_id: int | str) -> list[Sent]:
         """Messages currently in `chat_id`, oldest first."""
@@ -161,6 +186,7 @@ class FakeBotApi:
     async def __aexit__(
         self, et: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self._new_update.set()  # long polls waiting for updates return now
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -217,6 +243,8 @@ class FakeBotApi:
             me = {"id": int(self.token.split(":")[0]), "is_bot": True, "first_name": "Fake",
                   "username": "fake_frontwatch_bot"}
             return web.json_response({"ok": True, "result": me})
+        if method in _BOT_METHODS:
+            return await getattr(self, _BOT_METHODS[method])(params)
         if method not in ("sendMessage", "editMessageText"):
             return self._answer(404, "Not Found: method not found")
         chat_id = params.get("chat_id", "")
@@ -251,7 +279,8 @@ class FakeBotApi:
         if method == "editMessageText":
             return self._edit(params, chat_id, text, visible, now)
         reply = (params.get("reply_parameters") or {}).get("message_id")
-        message = Sent(chat_id, len(self.sent) + 1, text, reply, now, visible)
+        message = Sent(chat_id, len(self.sent) + 1, text, reply, now, visible,
+                       reply_markup=params.get("reply_markup"))
         self._accept(message.chat_id, now)
         self.sent.append(message)
         return web.json_response({"ok": True, "result": self._message_json(message)})
@@ -263,11 +292,12 @@ class FakeBotApi:
         found = [m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id]
         if not found:
             return self._answer(400, "Bad Request: message to edit not found")
-        if found[0].text == text:
+        markup = params.get("reply_markup")  # an edit without a keyboard removes it, as in Telegram
+        if found[0].text == text and found[0].reply_markup == markup:
             return self._answer(400, "Bad Request: message is not modified: specified new "
                                      "message content and reply markup are exactly the same")
         self._accept(chat_id, now)
-        found[0].text, found[0].visible = text, visible
+        found[0].text, found[0].visible, found[0].reply_markup = text, visible, markup
         found[0].edits += 1
         return web.json_response({"ok": True, "result": self._message_json(found[0])})
 
@@ -289,4 +319,74 @@ class FakeBotApi:
         }
         if message.edits:
             result["edit_date"] = int(time.time())
+        if message.reply_markup:
+            result["reply_markup"] = message.reply_markup
         return result
+
+    # --- bot methods: updates, callback answers, keyboards, chat members --------------------
+
+    @staticmethod
+    def _ok(result: Any) -> web.Response:
+        return web.json_response({"ok": True, "result": result})
+
+    async def _get_updates(self, params: dict[str, Any]) -> web.Response:
+        offset = int(params.get("offset") or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]  # confirmed ones go
+        if not self._updates:
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), float(params.get("timeout") or 0))
+        limit = int(params.get("limit") or 100)
+        return self._ok([u for u in self._updates if u["update_id"] >= offset][:limit])
+
+    async def _answer_callback_query(self, params: dict[str, Any]) -> web.Response:
+        self.callback_answers.append(params)
+        return self._ok(True)
+
+    async def _set_my_commands(self, params: dict[str, Any]) -> web.Response:
+        commands = params.get("commands")
+        params["commands"] = json.loads(commands) if isinstance(commands, str) else commands
+        self.my_commands.append(params)
+        return self._ok(True)
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> web.Response:
+        if str(params.get("drop_pending_updates", "")).lower() == "true":
+            self._updates.clear()
+        return self._ok(True)
+
+    async def _edit_reply_markup(self, params: dict[str, Any]) -> web.Response:
+        message_id = int(params.get("message_id", 0))
+        found = [m for m in self.sent if m.chat_id == params.get("chat_id")
+                 and m.message_id == message_id]
+        if not found:
+            return self._answer(400, "Bad Request: message to edit not found")
+        if found[0].reply_markup == params.get("reply_markup"):
+            return self._answer(400, "Bad Request: message is not modified: specified new "
+                                     "message content and reply markup are exactly the same")
+        found[0].reply_markup = params.get("reply_markup")
+        found[0].edits += 1
+        return self._ok(self._message_json(found[0]))
+
+    async def _get_chat_member(self, params: dict[str, Any]) -> web.Response:
+        user_id = int(params.get("user_id", 0))
+        status = self._members.get((params.get("chat_id", ""), user_id), "member")
+        member: dict[str, Any] = {"status": status,
+                                  "user": {"id": user_id, "is_bot": False, "first_name": "User"}}
+        if status in ("creator", "administrator"):
+            member["is_anonymous"] = False
+        if status == "administrator":
+            member.update(dict.fromkeys(_ADMIN_RIGHTS, True), can_be_edited=False)
+        return self._ok(member)
+
+
+_ADMIN_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                 "can_restrict_members", "can_promote_members", "can_change_info",
+                 "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories")
+_BOT_METHODS = {
+    "getUpdates": "_get_updates",
+    "answerCallbackQuery": "_answer_callback_query",
+    "setMyCommands": "_set_my_commands",
+    "deleteWebhook": "_delete_webhook",
+    "editMessageReplyMarkup": "_edit_reply_markup",
+    "getChatMember": "_get_chat_member",
+}

@@ -108,3 +108,12 @@ class StoreContract:
         await store.pause_subscription(sid, "403 blocked")
         assert await store.list_subscriptions(active_only=True) == []
         assert (await store.list_subscriptions())[0]["paused_reason"] == "403 blocked"
+
+    async def test_ensure_subscription_keeps_user_changes(self, store: Store) -> None:
+        """Declaring a subscriber again at start-up does not overwrite the filters its owner changed."""
+        await store.ensure_subscription("telegram", "42", filters={"labels": []}, mode="immediate", now=T0)
+        await store.add_subscription("telegram", "42", filters={"labels": ["surrender"]}, mode="daily", now=T0)
+        await store.ensure_subscription("telegram", "42", filters={"labels": []}, mode="immediate", now=T0)
+        sub = await store.get_subscription("telegram", "42")
+        assert sub is not None and sub["filters"] == {"labels": ["surrender"]} and sub["mode"] == "daily"
+        assert await store.get_subscription("telegram", "43") is None
