@@ -18,6 +18,7 @@ from shared.messages import Article, Development, Figure, Label, Source
 
 from .dedup import NEAR_DUPLICATE, signature, similarity
 from .facts import Fact, event_key, facts_from, who_key
+from .places import locate
 
 __all__ = [
     "WINDOW",
@@ -26,7 +27,9 @@ __all__ = [
     "apply_fact",
     "event_key",
     "facts_from",
+    "find_match",
     "find_near_duplicate",
+    "index_key",
 ]
 
 WINDOW: Final = timedelta(days=14)
@@ -211,3 +214,51 @@ def find_near_duplicate(fact: Fact, states: list[DevelopmentState]) -> Developme
     if best is None or max((similarity(sig, o) for o in best.signatures), default=0.0) < NEAR_DUPLICATE:
         return None
     return best if best.label == fact.label else None
+
+
+def index_key(fact: Fact) -> str:
+    """Key of the store row listing recent development keys that find_match may join ("label|kind|who")."""
+    return "|".join(("index", fact.label, fact.kind, fact.who_key or "-"))
+
+
+def _compatible(slot_a: str, slot_b: str) -> bool:
+    """Place slots that can name one event: equal, one unknown, or a province and its country."""
+    if slot_a == slot_b or "-" in (slot_a, slot_b):
+        return True
+    country_of = {slot: (locate(slot) or ("", ""))[1] for slot in (slot_a, slot_b)}
+    return country_of[slot_a] == slot_b or country_of[slot_b] == slot_a
+
+
+def find_match(fact: Fact, states: list[DevelopmentState], *, now: datetime) -> DevelopmentState | None:
+    """The development this fact reports when its event key differs from that development's key only
+    because outlets name the place differently (Baghuz / Deir ez-Zor / nothing / Syria).
+
+    Candidates must have the same label, kind and counted group, a compatible place, a report within
+    WINDOW, and a main count close to the new one (a running total rising up to 1.5 times, or a lagging
+    outlet up to 20 % lower), or be a near-duplicate text. A distant count stays a separate event.
+    """
+    if fact.label == "territorial_change":
+        return None
+    key = event_key(fact)
+    label, kind, slot, who = key.split("|")
+    when = fact.when or now
+    best: DevelopmentState | None = None
+    for state in states:
+        s_label, s_kind, s_slot, s_who = [*state.key.split("|"), "", "", "", ""][:4]
+        if (s_label, s_kind, s_who) != (label, kind, who) or not _compatible(slot, s_slot):
+            continue
+        if abs(when - state.last_seen) > WINDOW:
+            continue
+        close = _plausible(fact, state) or find_near_duplicate(fact, [state]) is state
+        if close and (best is None or state.last_seen > best.last_seen):
+            best = state
+    return best
+
+
+def _plausible(fact: Fact, state: DevelopmentState) -> bool:
+    main = state.values.get(f"{fact.kind}|main")
+    count = fact.figures[0].count if fact.figures else None
+    if main is None or count is None:
+        return main is None and count is None  # two reports without a number: same label, kind, group
+    old = float(main["count"])
+    return old * 0.8 <= count <= max(old * 1.5, old + 10)

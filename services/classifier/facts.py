@@ -9,21 +9,30 @@ state's sources and returns no Development; a lower figure from a lagging source
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
 from shared.messages import Article, Evidence, Figure, Label
 
-from .rules import Classification, MentionRef
+from .normalize import fold_pattern, normalize_text
+from .places import locate
+from .rules import Classification, FigureDetail, MentionRef
 
-__all__ = ["Fact", "event_key", "facts_from", "who_key"]
+__all__ = ["Fact", "event_key", "facts_from", "place_slot", "who_key"]
 
-_WHO_CLASSES: Final = (
-    ("children", ("child", "طفل", "اطفال", "أطفال", "قاصر")),
-    ("women", ("women", "woman", "نساء", "امراه", "امرأة", "مواطنة", "سيدة")),
-    ("civilians", ("civilian", "مدني", "مواطن", "people", "person", "اشخاص", "أشخاص", "شخص")),
+_WHO_CLASSES: Final = tuple(
+    (key, tuple(normalize_text(w) for w in words.split()))
+    for key, words in (
+        ("children", "child طفل أطفال اطفال قاصر صغار"),
+        ("women", "women woman نساء امرأة امراه مواطنة سيدة سيدات نسوة"),
+        ("civilians", "civilian مدني مواطن people person أشخاص شخص"),
+        ("fighters", "fighter militant soldier troop combatant jihadist عنصر عناصر مقاتل مسلح جندي جنود"),
+    )
 )
+_ORGANISATION: Final = re.compile(fold_pattern(r"(?<!\w)[وف]?(?:ال)?تنظيم(?!\w)|\bthe group\b"))
+_GROUPS: Final = frozenset(("isis", "hts", "nusra", "shabaab", "boko_haram", "jnim", "hezbollah", "hamas"))
 _CASUALTY_KINDS: Final = ("killed", "injured", "executed", "abducted", "surrendered")
 
 
@@ -47,9 +56,11 @@ class Fact:
 
 
 def who_key(who: str, actor_id: str) -> str:
+    """The counted group in any language or form: an actor id, "children", "women", "civilians",
+    "fighters" or "people" (civilians/civilian/مدنيين/مدنياً/مدني all give "civilians")."""
     if actor_id:
         return actor_id
-    low = who.lower()
+    low = normalize_text(who)
     for key, stems in _WHO_CLASSES:
         if any(s in low for s in stems):
             return key
@@ -61,6 +72,25 @@ def _nearest(mentions: list[MentionRef], kind: str, lo: int, hi: int) -> Mention
     return inside[0] if inside else None
 
 
+def _locating(mentions: list[MentionRef], lo: int, hi: int) -> MentionRef | None:
+    """The first place in [lo, hi) that locates an event (a town, province or country; not a river)."""
+    return next((m for m in mentions if m.kind == "place" and lo <= m.start < hi and locate(m.id)), None)
+
+
+def _locating_any(mentions: list[MentionRef], _kind: str, lo: int, hi: int) -> MentionRef | None:
+    return _locating(mentions, lo, hi)
+
+
+def _who_actor(mentions: list[MentionRef], who: str, det: FigureDetail) -> MentionRef | None:
+    """The actor whose members were counted: named in the who phrase ("SDF fighters", "عناصر داعش"),
+    or, for "التنظيم" (the organisation), the last armed group named before the figure."""
+    inside = _nearest(mentions, "actor", det.who_start, max(det.who_end, det.who_start + 1))
+    if inside is not None or not _ORGANISATION.search(normalize_text(who)):
+        return inside
+    before = [m for m in mentions if m.kind == "actor" and m.start < det.who_start and m.id in _GROUPS]
+    return before[-1] if before else None
+
+
 def facts_from(article: Article, result: Classification) -> list[Fact]:
     """Split a classification into facts: one per main figure, plus one per label without figures.
 
@@ -70,7 +100,7 @@ def facts_from(article: Article, result: Classification) -> list[Fact]:
     text = article.text or article.title
     starts = result.sentence_starts or [0]
     bounds = [(s, starts[i + 1] if i + 1 < len(starts) else len(text)) for i, s in enumerate(starts)]
-    first_place = next((m for m in result.mentions if m.kind == "place"), None)
+    first_place = _locating(result.mentions, 0, len(text))
     when = article.published or article.first_seen
     facts: list[Fact] = []
     covered: set[tuple[str, int]] = set()
@@ -80,12 +110,12 @@ def facts_from(article: Article, result: Classification) -> list[Fact]:
             facts[-1].figures.append(fig)
             continue
         label = _label(fig.kind)
-        covered.add((label, det.sentence))
-        place = _nearest(result.mentions, "place", lo, hi) or first_place
-        who_actor = _nearest(result.mentions, "actor", det.end, det.end + len(fig.who) + 2)
-        actor = who_actor or _nearest(result.mentions, "actor", lo, hi)
         if label == "territorial_change":
             continue  # one territorial fact per article, built below with all its figures
+        covered.add((label, det.sentence))
+        place = _locating(result.mentions, lo, hi) or first_place
+        who_actor = _who_actor(result.mentions, fig.who, det)
+        actor = who_actor or _nearest(result.mentions, "actor", lo, hi)
         facts.append(
             Fact(
                 label,
@@ -112,7 +142,8 @@ def facts_from(article: Article, result: Classification) -> list[Fact]:
             if label == "territorial_change":
                 lo = min((e.start for e in result.evidence if e.label == label), default=lo)
                 hi = max(hi, lo + 1)
-            place = _nearest(result.mentions, "place", lo, hi) or first_place
+            nearest = _nearest if label == "territorial_change" else _locating_any
+            place = nearest(result.mentions, "place", lo, hi) or first_place
             actor = _nearest(result.mentions, "actor", lo, hi)
             facts.append(
                 Fact(
@@ -154,14 +185,22 @@ def _label(kind: str) -> Label:
     return "casualty_update" if kind in _CASUALTY_KINDS else "territorial_change"
 
 
-def event_key(fact: Fact) -> str:
-    """'label|kind|place|actor|who': the same event across reports and languages (ids, not names).
+def place_slot(place_id: str) -> str:
+    """The place part of an event key: the province (region) of a town, else its country, else "-"."""
+    region, country = locate(place_id) or ("", "")
+    return region or country or "-"
 
-    Territorial facts drop the figure kind so "took half of Baghuz" and "pocket shrank to 10 km²"
-    about the same place are one development. The time window is applied by apply_fact.
+
+def event_key(fact: Fact) -> str:
+    """'label|kind|region|who': the same event across reports and languages (ids, not names).
+
+    Territorial facts key on the place itself ("label||place|-|-") and drop the figure kind, so "took
+    half of Baghuz" and "pocket shrank to 10 km²" are one development. Tolls and surrenders key on the
+    province, so outlets naming Baghuz, Susah or Deir ez-Zor agree; reports naming no place, or only a
+    country, are matched by developments.find_match. The time window is applied by apply_fact.
     """
     if fact.label == "territorial_change":
         return "|".join((fact.label, "", fact.place_id or "-", "-", "-"))
     # For tolls and surrenders the actor that matters is the one counted (who_key holds its id):
     # the perpetrator is named by some outlets and not others, which must not split the development.
-    return "|".join((fact.label, fact.kind, fact.place_id or "-", fact.who_key or "-"))
+    return "|".join((fact.label, fact.kind, place_slot(fact.place_id), fact.who_key or "-"))

@@ -12,9 +12,11 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .lexicon import BOUND_ABOUT, BOUND_AT_LEAST, kind_of_family
+from .lexicon import BOUND_ABOUT_WORDS, BOUND_AT_LEAST_WORDS, kind_of_family
 from .normalize import fold_pattern
 from .numbers import NumberMatch
+from .tails import chain_tail, ends_with_word, starts_with_word
+from .who import who_span
 
 __all__ = ["Found", "Trig", "link_figures"]
 
@@ -48,14 +50,21 @@ def _c(p: str) -> re.Pattern[str]:
     return re.compile(fold_pattern(p))
 
 
-_MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|march|mar|april|apr|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|يناير|فبراير|مارس|أبريل|إبريل|مايو|يونيو|يوليو"
-    r"|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر|كانون الثاني|كانون الأول|شباط|آذار|نيسان|أيار|حزيران"
-    r"|تموز|آب|أيلول|تشرين الأول|تشرين الثاني"
+_MONTH_WORDS: Final = tuple(
+    fold_pattern(w)
+    for w in (
+        "jan january feb february march mar april apr may jun june jul july aug august sep sept sepember"
+        " september oct october nov november dec december يناير فبراير مارس أبريل إبريل مايو يونيو يوليو"
+        " أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون_الثاني كانون_الأول شباط آذار نيسان أيار حزيران تموز آب"
+        " أيلول تشرين_الأول تشرين_الثاني"
+    )
+    .replace("_", " ")
+    .split(" ")
+    if w
 )
-_DATE_AFTER: Final = _c(rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+|من\s+)?(?:{_MONTHS})(?!\w)")
-_DATE_BEFORE: Final = _c(rf"(?<!\w)(?:{_MONTHS})\s*$")
+_DATE_AFTER: Final = _c(
+    rf"^\s*(?:st|nd|rd|th)?\s*(?:of\s+|من\s+)?(?:{'|'.join(map(re.escape, _MONTH_WORDS))})(?!\w)"
+)
 _TIME_AFTER: Final = _c(
     r"^\s*(?:-|–)?\s*(?:hours?|days?|weeks?|months?|years?|minutes?|am|pm|a\.m\.|p\.m\.|km\b(?!\s*(?:2|²))"
     r"|kilometers? (?:from|away|north|south|east|west)|miles?|ساعة|ساعات|يوم|يوما|أيام|أسبوع|أسابيع|شهر"
@@ -83,24 +92,16 @@ _TOTAL_VERB: Final = _c(
     r"\b(?:rose|risen|rises|rising|climbed|climbs|reached|reaches|increased|jumped|stands|stood|hit|grew|brings|brought|bringing|total(?:led|ed|ing|s)?)\b"
     r"|(?<!\w)(?:و|ف|ل)?(?:ارتفع|ارتفعت|يرتفع|ترتفع|وصل|وصلت|يصل|تصل|بلغ|بلغت|يبلغ|تبلغ|تجاوز|تجاوزت)(?!\w)"
 )
-_TO_BEFORE: Final = _c(r"(?:\b(?:to|at|reached|of)|(?<!\w)(?:إلى|الى|بلغت|بلغ|نحو))\s*$")
+_TO_BEFORE: Final = tuple(
+    fold_pattern(w) for w in ("to", "at", "reached", "of", "إلى", "الى", "بلغت", "بلغ", "نحو")
+)
 _CLAUSE_BREAK: Final = _c(
     r"[;:؛()\[\]]|,\s+(?:while|but|whereas|although|and)\b|\.\s|،\s*(?:في حين|بينما|فيما)"
 )
-_CHAIN: Final = _c(
-    r"(?P<sub>\bincluding|\bamong them|\bof whom|\bof which|\bamong whom"
-    r"|(?<!\w)(?:من )?(?:بينهم|بينهن|منهم|منهن|ضمنهم)|من بين)"
-    r"?\s*(?P<and>\band\b|\bas well as\b|(?<!\w)و|،|,)?\s*(?:\bat least\b|\babout\b|\bsome\b)?\s*$"
+_INCREMENT_BEFORE: Final = ("another", "additional", "a further")
+_INCREMENT_AFTER: Final = tuple(
+    fold_pattern(w) for w in ("more", "additional", "further", "آخرين إضافيين", "إضافيين")
 )
-_INCREMENT: Final = _c(
-    r"\b(?:another|additional|a further)\s*$|^\s*(?:more|additional|further|آخرين إضافيين|إضافيين)\b"
-)
-_WHO_STOP: Final = _c(
-    r"\b(?:were|was|are|is|have|has|had|and|in|on|at|by|from|during|after|when|while|who|including|that|"
-    r"with|as|to|of|according|since|for|near|reportedly|killed|died|dead|wounded|injured|surrendered)\b"
-    r"|(?<!\w)(?:في|على|خلال|بعد|منذ|الذين|اللذين|ممن|جراء|إثر|اثر|بينهم|منهم|حسب|بحسب|وفق|قرب|إلى|الى|عن|كما|حيث|لدى|لديه)(?!\w)|[,،.;:]"
-)
-_WHO_SKIP: Final = _c(r"^\s*(?:more|other|others|additional|من|من بين)\s+")
 _MAX_GAP: Final = 48
 _OBJECT_AFTER: Final = _c(r"^\s*(?:(?:at least|more than|about|some|nearly|over|أكثر من|نحو|حوالي)\s+)?\d")
 
@@ -108,35 +109,27 @@ _OBJECT_AFTER: Final = _c(r"^\s*(?:(?:at least|more than|about|some|nearly|over|
 def _is_time_or_date(text: str, n: NumberMatch) -> bool:
     after = text[n.end : n.end + 30]
     before = text[max(0, n.start - 20) : n.start]
-    if _DATE_AFTER.search(after) or _DATE_BEFORE.search(before) or _TIME_AFTER.search(after):
+    if _DATE_AFTER.search(after) or ends_with_word(before, _MONTH_WORDS) or _TIME_AFTER.search(after):
         return True
     # A bare year; tolls of exactly 1900-2099 are written with a separator ("1,950").
     return n.value.is_integer() and 1900 <= n.value <= 2099 and n.end - n.start == 4
 
 
+_AT_LEAST_AFTER: Final = fold_pattern("على الأقل")
+
+
+def _increment(window: str) -> bool:
+    """ "another 12", "12 more" (either cue, at either end of the window, as the original regex read it)."""
+    return ends_with_word(window, _INCREMENT_BEFORE) or starts_with_word(window, _INCREMENT_AFTER)
+
+
 def _bound(text: str, start: int, end: int) -> str:
     before = text[max(0, start - 24) : start]
-    if BOUND_AT_LEAST.search(before) or fold_pattern("على الأقل") in text[end : end + 30]:
+    if ends_with_word(before, BOUND_AT_LEAST_WORDS, bounded=False) or _AT_LEAST_AFTER in text[end : end + 30]:
         return "at_least"
-    if BOUND_ABOUT.search(before):
+    if ends_with_word(before, BOUND_ABOUT_WORDS, bounded=False):
         return "about"
     return "exact"
-
-
-def _who(text: str, n: NumberMatch, limit: int) -> tuple[int, int]:
-    """Span of up to four words after the number naming who was counted ("IS fighters", "طفلا")."""
-    begin = n.end
-    rest = text[begin : min(limit, begin + 60)]
-    skip = _WHO_SKIP.match(rest)
-    if skip:
-        begin += skip.end()
-        rest = rest[skip.end() :]
-    stop = _WHO_STOP.search(rest)
-    head = rest[: stop.start()] if stop else rest
-    words = list(re.finditer(r"[^\s\"'“”()]+", head))[:4]
-    if not words or words[0].group() in ("others", "آخرين", "اخرين", "more", "another"):
-        return (begin, begin)
-    return (begin + words[0].start(), begin + words[-1].end())
 
 
 def _clean_gap(gap: str) -> bool:
@@ -231,7 +224,7 @@ def _link_one(
     ):
         # "Two bombers killed 45": a number after the verb is its object, so the earlier one is the agent.
         trig = right
-    elif _TO_BEFORE.search(text[max(s0, n.start - 16) : n.start]) and _TOTAL_VERB.search(
+    elif ends_with_word(text[max(s0, n.start - 16) : n.start], _TO_BEFORE) and _TOTAL_VERB.search(
         text[max(s0, n.start - 220) : n.start]
     ):
         trig = left or right  # running total: the kind comes from the nearest casualty word
@@ -249,15 +242,12 @@ def _link_one(
         kind, sub = kind_of_family(trig.family) or "", False
     if trig is None or trig.negated:
         return None
-    if _INCREMENT.search(text[max(s0, n.start - 20) : n.start]) or _INCREMENT.search(
-        text[n.end : n.end + 20]
-    ):
+    if _increment(text[max(s0, n.start - 20) : n.start]) or _increment(text[n.end : n.end + 20]):
         mode = "increment"
     if mode == "report" and _TOTAL_VERB.search(text[max(s0, n.start - 40) : n.start]):
         mode = "total"
-    return Found(
-        kind, n.value, _bound(text, n.start, n.end), _who(text, n, s1), n.start, n.end, trig, sub, mode
-    )
+    who = who_span(text, n, s1, s0)
+    return Found(kind, n.value, _bound(text, n.start, n.end), who, n.start, n.end, trig, sub, mode)
 
 
 def _chain(text: str, n: NumberMatch, out: list[Found], prev_num: NumberMatch | None) -> Found | None:
@@ -268,12 +258,9 @@ def _chain(text: str, n: NumberMatch, out: list[Found], prev_num: NumberMatch | 
     gap = text[base.end : n.start]
     if len(gap) > 60 or _CLAUSE_BREAK.search(gap):
         return None
-    m = _CHAIN.search(gap)
-    if m is None or not (m.group("sub") or m.group("and")):
-        return None
-    return base
+    sub, conj = chain_tail(gap)
+    return base if sub or conj else None
 
 
 def _is_sub(text: str, base: Found, n: NumberMatch) -> bool:
-    m = _CHAIN.search(text[base.end : n.start])
-    return bool(m and m.group("sub")) or base.subgroup
+    return chain_tail(text[base.end : n.start])[0] or base.subgroup

@@ -13,13 +13,16 @@ from typing import Final
 from shared.messages import Label
 
 from .normalize import fold_pattern
+from .scan import WordScanner
 
 __all__ = [
-    "BOUND_ABOUT",
-    "BOUND_AT_LEAST",
+    "BOUND_ABOUT_WORDS",
+    "BOUND_AT_LEAST_WORDS",
     "LABEL_OF",
     "NEGATION",
+    "NEGATION_SCAN",
     "TRIGGERS",
+    "TRIGGER_SCAN",
     "VAGUE",
     "kind_of_family",
 ]
@@ -65,6 +68,7 @@ _EN: Final[dict[str, str]] = {
     r"|fell(?=\s+(?:to|into|under)\b|\s*[;,.]|\s*$)|fall of|falls to"
     r"|(?:declared?|declares|declaring|announced?) (?:a |the )?(?:final |total |full )?victory"
     r"|stormed|conquer(?:ed|s)?|advanced into|entered and|swept into|drove \w+ out"
+    r"|entered (?:the )?(?:town|city|village|district|neighbou?rhood)s?(?= of\b)"
     r"|expell(?:ed|ing) \w+ (?:fighters |militants |forces )?from",
     "lose": r"withdr(?:ew|awn|aws|awal) from|withdr(?:ew|awn|awal) (?:its|their|his) \w+ from"
     r"|retreat(?:ed|s)? from|lost control|los(?:t|es|ing) (?:the )?(?:town|city|village)"
@@ -91,23 +95,27 @@ _AR: Final[dict[str, str]] = {
     r"|حرر(?:ت|وا)?|تحرير|انتزع(?:ت|وا)?|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
     r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز)"
     r"|سقطت? (?:\S+ ){0,3}?(?:بيد|في يد|بأيدي|في أيدي)"
-    r"|دخل(?:ت|وا)? (?:مدينة|بلدة|قرية|مركز)",
+    r"|دخل(?:ت|وا)?(?: \S+){0,5}? (?:مدينة|بلدة|قرية|مركز)",
     "lose": r"انسحب(?:ت|وا)?(?: \S+){0,3}? من|الانسحاب من|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?"
     r"|فقد(?:ت|وا)? السيطرة",
 }
 
-_AR_PREFIX = r"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال)?"
+_AR_PROCLITICS = r"(?:[وف])?(?:[بلك])?(?:ال)?"
 
 
-def _compile(table: dict[str, str], prefix: str, suffix: str) -> re.Pattern[str]:
-    # The prefix is factored out of the alternation so each position is tried once, not per family.
-    parts = [f"(?P<{family}>{fold_pattern(p)})" for family, p in table.items()]
-    return re.compile(f"{prefix}(?:{'|'.join(parts)}){suffix}")
+def _body(table: dict[str, str]) -> str:
+    return "(?:" + "|".join(f"(?P<{family}>{fold_pattern(p)})" for family, p in table.items()) + ")"
 
 
+# The prefix is factored out of the alternation so each position is tried once, not per family.
 TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
-    "en": _compile(_EN, r"\b", r"\b"),
-    "ar": _compile(_AR, _AR_PREFIX, r"(?!\w)"),
+    "en": re.compile(rf"\b{_body(_EN)}\b"),
+    "ar": re.compile(rf"(?<!\w){_AR_PROCLITICS}{_body(_AR)}(?!\w)"),
+}
+# The same triggers for scanning (see scan.py): start = first character of the trigger and its proclitics.
+TRIGGER_SCAN: Final[dict[str, WordScanner]] = {
+    "en": WordScanner(rf"{_body(_EN)}\b"),
+    "ar": WordScanner(rf"{_AR_PROCLITICS}{_body(_AR)}(?!\w)"),
 }
 
 # Cues in the clause before a trigger that make it a plan, call, denial, refusal or background.
@@ -127,12 +135,18 @@ _NEG_AR = fold_pattern(
     r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
     r"|طالب|طالبت|يطالب|تطالب|مطالبة|ناشد|ناشدت|مهلة|أمهل|أمهلت|إنذار|إنذارا|رفض|رفضت|يرفض|ترفض|يرفضون"
     r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|منذ|استعدادات"
-    r"|تحضيرا|تمهيدا|بانتظار|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هددت|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
+    r"|تحضيرا|تمهيدا|بانتظار|يذكر|كان قد|كانت قد"
+    r"|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هددت|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
     r"|معركة|حملة|عملية|هجوما|هجوم)(?!\w)"
 )
 NEGATION: Final[dict[str, re.Pattern[str]]] = {
     "en": re.compile(_NEG_EN),
     "ar": re.compile(_NEG_AR),
+}
+# The same cues for scanning (scan.py); every cue starts with a word character.
+NEGATION_SCAN: Final[dict[str, WordScanner]] = {
+    "en": WordScanner(_NEG_EN.removeprefix(r"\b").replace(r"|\bto\s*$", r"|to\s*$")),
+    "ar": WordScanner(_NEG_AR.removeprefix(r"(?<!\w)")),
 }
 # Arabic cues that only block a trigger when they come right before it ("معركة تحرير", "حملة السيطرة").
 PURPOSE_ONLY_AR: Final = frozenset(fold_pattern(w) for w in ("معركة", "حملة", "عملية", "هجوما", "هجوم"))
@@ -145,16 +159,56 @@ VAGUE: Final = re.compile(
         r"|(?<!\w)(?:[وف])?(?:ال)?(?:عشرات|مئات|آلاف|عديد|العديد|عدد من)(?!\w)"
     )
 )
-BOUND_AT_LEAST: Final = re.compile(
-    fold_pattern(
-        r"(?:at least|more than|over|no fewer than|no less than|upwards of|in excess of|أكثر من"
-        r"|ما لا يقل عن|لا يقل عن|ما يزيد عن|ما يزيد على|يزيد عن|ما يربو على|أزيد من)\s*$"
+# Phrases right before a number (possibly inside a longer word, as the regexes they replace read them).
+BOUND_AT_LEAST_WORDS: Final = tuple(
+    fold_pattern(w)
+    for w in (
+        "at least",
+        "more than",
+        "over",
+        "no fewer than",
+        "no less than",
+        "upwards of",
+        "in excess of",
+        "أكثر من",
+        "ما لا يقل عن",
+        "لا يقل عن",
+        "ما يزيد عن",
+        "ما يزيد على",
+        "يزيد عن",
+        "ما يربو على",
+        "أزيد من",
     )
 )
-BOUND_ABOUT: Final = re.compile(
-    fold_pattern(
-        r"(?:about|around|approximately|nearly|almost|some|roughly|up to|close to|an estimated|estimated"
-        r"|less than|fewer than|under|أقل من|دون"
-        r"|نحو|حوالي|قرابة|ما يقارب|ما يقرب من|يقارب|زهاء|تقريبا|قرابه|ما يناهز|يناهز)\s*$"
+BOUND_ABOUT_WORDS: Final = tuple(
+    fold_pattern(w)
+    for w in (
+        "about",
+        "around",
+        "approximately",
+        "nearly",
+        "almost",
+        "some",
+        "roughly",
+        "up to",
+        "close to",
+        "an estimated",
+        "estimated",
+        "less than",
+        "fewer than",
+        "under",
+        "أقل من",
+        "دون",
+        "نحو",
+        "حوالي",
+        "قرابة",
+        "ما يقارب",
+        "ما يقرب من",
+        "يقارب",
+        "زهاء",
+        "تقريبا",
+        "قرابه",
+        "ما يناهز",
+        "يناهز",
     )
 )

@@ -6,7 +6,15 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from services.classifier.developments import DevelopmentState, Fact, apply_fact, event_key, facts_from
+from services.classifier.developments import (
+    DevelopmentState,
+    Fact,
+    apply_fact,
+    event_key,
+    facts_from,
+    find_match,
+    index_key,
+)
 from services.classifier.rules import classify
 from shared import metrics, subjects
 from shared.broker import Bus
@@ -18,6 +26,8 @@ __all__ = ["ClassifierService"]
 
 log = get_logger("classifier")
 MAX_CONFLICTS = 8
+# Recent developments per (label, kind, group) a differently-keyed report is compared with.
+MAX_INDEXED_KEYS = 20
 
 
 def utcnow() -> datetime:
@@ -39,7 +49,9 @@ class ClassifierService:
         result = classify(article.text, article.lang)
         metrics.CLASSIFICATION_LATENCY.observe(time.perf_counter() - started)
         for fact in facts_from(article, result):
-            dev = await self._fold(event_key(fact), fact, article)
+            key = await self._resolve_key(fact)
+            dev = await self._fold(key, fact, article)
+            await self._remember(fact, key)
             if dev is not None:
                 await self.bus.publish(
                     dev, subjects.DEVELOPMENTS, msg_id=f"{dev.development_id}:{dev.revision}"
@@ -53,6 +65,36 @@ class ClassifierService:
                     labels=dev.labels,
                     article_id=article.article_id,
                 )
+
+    async def _resolve_key(self, fact: Fact) -> str:
+        """The key of the development this fact reports: its own event key, or that of a recent
+        development an outlet named differently (another place spelling, language or precision)."""
+        key = event_key(fact)
+        if await self.store.load_development(key) is not None:
+            return key
+        index = await self.store.load_development(index_key(fact))
+        candidates = []
+        for known in index.state.get("keys", []) if index else []:
+            stored = await self.store.load_development(known)
+            if stored is not None:
+                candidates.append(DevelopmentState.from_json(stored.state["tracker"]))
+        match = find_match(fact, candidates, now=self.now())
+        return match.key if match is not None else key
+
+    async def _remember(self, fact: Fact, key: str) -> None:
+        """List `key` under its label, kind and group so later reports can find it."""
+        ikey = index_key(fact)
+        for _ in range(MAX_CONFLICTS):
+            stored = await self.store.load_development(ikey)
+            keys: list[str] = list(stored.state.get("keys", [])) if stored else []
+            if key in keys:
+                return
+            state = {"keys": [key, *keys][:MAX_INDEXED_KEYS]}
+            if await self.store.save_development(
+                ikey, "index", revision=stored.revision + 1 if stored else 1,
+                expected=stored.revision if stored else None, state=state, now=self.now(),
+            ):
+                return
 
     async def _fold(self, key: str, fact: Fact, article: Article) -> Development | None:
         # Compare-and-set on the row version: a replica that lost the race reloads and retries.

@@ -9,26 +9,28 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .lexicon import NEGATION, TO_OK_EN
+from .lexicon import NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
 from .normalize import fold_pattern
+from .scan import WordScanner
+from .tails import ends_with_word
 
 __all__ = ["is_negated", "is_object_not_territory"]
 
 _WINDOW: Final = 60
-_COORDINATED: Final = re.compile(r"\b(?:and|or)\s*$")
+_COORDINATED: Final = ("and", "or")
 _CLAUSE_START: Final = re.compile(
     fold_pattern(
         r".*(?:[;؛:.!?]|,\s+(?:while|but|whereas)\b|،\s*(?:في حين|بينما|فيما)|\bwhile\b|\bwhereas\b)"
     ),
     re.S,
 )
-_ADJ_EN: Final = re.compile(
-    r"\b(?:since|prior to|ahead of|before|negotiations?\s+(?:on|over|for|about)"
+_ADJ_EN: Final = WordScanner(
+    r"(?:since|prior to|ahead of|before|negotiations?\s+(?:on|over|for|about)"
     r"|talks\s+(?:on|over|for|about))\s+(?:its|the|their|his|a)?\s*$"
 )
-_ADJ_AR: Final = re.compile(
+_ADJ_AR: Final = WordScanner(
     fold_pattern(
-        r"(?<!\w)(?:و)?(?:منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول)"
+        r"(?:و)?(?:منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول)"
         r"(?: \S+)?\s*$"
     )
 )
@@ -38,11 +40,11 @@ _AR_PURPOSE: Final = re.compile(
 )
 _MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
 _PERSON_OBJECT_EN: Final = re.compile(
-    r"^\s*(?:(?:at least|about|some|more than|over)\s+)?(?:[\w,.-]+\s+){0,2}?"
+    r"^\s*(?:(?:at least|about|some|more than|over)\s+)?(?:[\w,.-]+\s+){0,3}?"
     r"(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|weapons|ammunition"
     r"|vehicles|tanks|rifles|drugs|suspects|people|civilians|hostages|troops|jihadists|insurgents"
     r"|title|trophy|cup|championship|league|award|medals?|hearts?|attention|imagination|footage|images?"
-    r"|market|votes?|seats?|share|momentum)\b"
+    r"|market|votes?|seats?|share|momentum|match|game|race|tournament|final|lead|initiative|ball)\b"
 )
 _PERSON_OBJECT_AR: Final = re.compile(
     fold_pattern(r"^\s*(?:\S+\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين)(?!\w)")
@@ -52,32 +54,29 @@ _PERSON_OBJECT_AR: Final = re.compile(
 def is_negated(text: str, start: int, end: int, sentence_start: int, lang: str) -> bool:
     """True when the clause before text[start:end] makes it a plan, call, denial, refusal or background."""
     left = text[max(sentence_start, start - _WINDOW) : start]
-    if _COORDINATED.search(left) or text.startswith("و", start):
+    if ends_with_word(left, _COORDINATED) or text.startswith("و", start):
         # "urged them to lay down their arms and surrender": the cue governs both verbs.
         left = text[max(sentence_start, start - 2 * _WINDOW) : start]
     clause = _CLAUSE_START.match(left)
     if clause:
         left = left[clause.end() :]
     if lang == "ar":
-        if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.search(left):
+        if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.search(left) >= 0:
             return True
-        return NEGATION["ar"].search(left) is not None and not _only_purpose(left)
-    if _ADJ_EN.search(left):
+        return NEGATION_SCAN["ar"].search(left) >= 0 and not _only_purpose(left)
+    if _ADJ_EN.search(left) >= 0:
         return True
-    left = _MAY_MONTH.sub(lambda m: " " * len(m.group()), left)  # "11 May" is a date, not a modal
-    ok = TO_OK_EN.search(left)
+    if "may" in left:
+        left = _MAY_MONTH.sub(lambda m: " " * len(m.group()), left)  # "11 May" is a date, not a modal
+    ok = TO_OK_EN.search(left) if "to" in left else None
     if ok:
         left = left[: ok.start()]
-    return NEGATION["en"].search(left) is not None
+    return NEGATION_SCAN["en"].search(left) >= 0
 
 
 def _only_purpose(left: str) -> bool:
     """Arabic 'معركة/حملة/هجوم' block only when adjacent, which _ADJ_AR already checked."""
-    words = {m.group() for m in NEGATION["ar"].finditer(left)}
-    return all(
-        w.lstrip("وف") in {fold_pattern(x) for x in ("معركة", "حملة", "عملية", "هجوما", "هجوم")}
-        for w in words
-    )
+    return all(m.group().lstrip("وف") in PURPOSE_ONLY_AR for m in NEGATION["ar"].finditer(left))
 
 
 def is_object_not_territory(text: str, end: int, lang: str) -> bool:

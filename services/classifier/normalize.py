@@ -42,6 +42,7 @@ _DROP_TABLE = {
     cp: None
     for cp in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]
 }
+_FOLD_DROP: dict[int, str | None] = {**_FOLD, **_DROP_TABLE}  # one pass instead of two
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 
 
@@ -70,16 +71,16 @@ def _lower_same_length(text: str) -> str:
 
 def normalize(text: str) -> Normalized:
     """Fold letters, digits and case; drop diacritics and tatweel, recording offsets if any were dropped."""
-    folded = _lower_same_length(text.translate(_FOLD))
-    if _DROPPED.search(folded) is None:
-        return Normalized(folded)
-    dropped = tuple(m.start() - rank for rank, m in enumerate(_DROPPED.finditer(folded)))
-    return Normalized(folded.translate(_DROP_TABLE), dropped)
+    first = _DROPPED.search(text)  # folding maps nothing into or out of the dropped set
+    if first is None:
+        return Normalized(_lower_same_length(text.translate(_FOLD)))
+    dropped = tuple(m.start() - rank for rank, m in enumerate(_DROPPED.finditer(text, first.start())))
+    return Normalized(_lower_same_length(text.translate(_FOLD_DROP)), dropped)
 
 
 def normalize_text(text: str) -> str:
     """Normalised text only, for lexicon entries and comparisons."""
-    return _lower_same_length(text.translate(_FOLD)).translate(_DROP_TABLE)
+    return _lower_same_length(text.translate(_FOLD_DROP))
 
 
 def fold_pattern(pattern: str) -> str:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import normalize_text
+from .scan import WordScanner, trie_regex
 
 __all__ = ["NUMBER_RE", "NumberMatch", "find_numbers", "parse_number"]
 
@@ -82,19 +83,21 @@ _AR_MILLION = {normalize_text(w): 1_000_000 for w in ("مليون", "مليون�
 _AR_MILLION.update({normalize_text(w): 2_000_000 for w in ("مليونان", "مليونين")})
 _AR_WORDS = {**_AR_UNITS, **_AR_THOUSAND, **_AR_MILLION}
 
-# Longest first so "ثلاثه" wins over "ثلاث" and "seventeen" over "seven".
-_AR_ALT = "|".join(sorted(map(re.escape, _AR_WORDS), key=len, reverse=True))
-_EN_ALT = "|".join(sorted(map(re.escape, [*_EN_UNITS, *_EN_SCALES]), key=len, reverse=True))
+# Prefix tries, longest first along each branch, so "ثلاثه" wins over "ثلاث" and "seventeen" over "seven".
+_AR_ALT = trie_regex(list(_AR_WORDS))
+_EN_ALT = trie_regex([*_EN_UNITS, *_EN_SCALES])
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s*(?:million|thousand|" + _AR_ALT + r"))?"
 _EN_SEQ = rf"(?:{_EN_ALT})(?:(?:\s+|-|\s+and\s+)(?:{_EN_ALT}))*"
 # An Arabic number word may carry one proclitic (و ب ل ف); later words are chained by " و".
 _AR_SEQ = rf"(?:[وبلف])?(?:{_AR_ALT})(?:\s+(?:و)?(?:{_AR_ALT}))*"
 
-NUMBER_RE = re.compile(
-    rf"(?<![\w.,])(?:(?P<d>{_DIGITS}){_SCALE}|(?P<en>{_EN_SEQ})|(?P<ar>{_AR_SEQ}))(?![\w])"
-    r"|(?<![\d.,])(?P<d2>\d+(?:\.\d+)?)(?![\d])"
-)
+_WORDY = rf"(?:(?P<d>{_DIGITS}){_SCALE}|(?P<en>{_EN_SEQ})|(?P<ar>{_AR_SEQ}))(?![\w])"
+NUMBER_RE = re.compile(rf"(?<![\w.,]){_WORDY}|(?<![\d.,])(?P<d2>\d+(?:\.\d+)?)(?![\d])")
+# For scanning (scan.py): the first branch of NUMBER_RE, and digits glued to a word ("الـ24", "48ساعة")
+# whose look-behind (not after a digit, point or comma) find_numbers checks itself.
+_WORDY_SCAN = WordScanner(_WORDY, not_after=r"\w.,")
+_GLUED = re.compile(r"\d\d*(?:\.\d+)?(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,10 +185,12 @@ def _scale_of(tail: str) -> float:
 
 
 def _value(m: re.Match[str]) -> float | None:
-    digits = m.group("d") or m.group("d2")
+    digits = m.group("d")
+    if digits is None and "d2" in m.re.groupindex:
+        digits = m.group("d2")
     if digits is not None:
         base = float(digits.replace(",", ""))
-        tail = m.group(0)[m.end("d") - m.start(0) :] if m.group("d") else ""
+        tail = m.string[m.end("d") : m.end()] if m.group("d") else ""
         if tail.strip() and _scale_of(tail) == 1.0:
             return None  # "5 ثلاثه": a digit followed by a word number is two numbers
         return base * _scale_of(tail)
@@ -202,6 +207,19 @@ DUAL_RE = re.compile(
         r"|جنديين|جنديان|طفلين|طفلان|عنصرين|عنصران|ضابطين|ضابطان|امرأتين|امرأتان|مقاتلين اثنين)(?!\w)"
     )
 )
+_DUAL_SCAN = WordScanner(DUAL_RE.pattern.removeprefix(r"(?<!\w)"))
+
+
+def _glued(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> list[NumberMatch]:
+    """Digit runs that NUMBER_RE's second branch reads: not after a digit, point or comma, and not
+    inside a match of the first branch."""
+    out = []
+    for m in _GLUED.finditer(text, start, stop):
+        s0 = m.start()
+        if (s0 and text[s0 - 1] in ".,") or any(a <= s0 < b for a, b in spans):
+            continue
+        out.append(NumberMatch(s0, m.end(), float(m.group())))
+    return out
 
 
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMatch]:
@@ -212,11 +230,16 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
     """
     stop = len(text) if end is None else end
     out: list[NumberMatch] = []
-    for m in NUMBER_RE.finditer(text, start, stop):
+    spans: list[tuple[int, int]] = []
+    for s0, m in _WORDY_SCAN.finditer(text, start, stop):
+        spans.append((s0, m.end()))
         value = _value(m)
         if value is not None:
-            out.append(NumberMatch(m.start(), m.end(), value))
-    duals = [NumberMatch(m.start(), m.start(), 2.0) for m in DUAL_RE.finditer(text, start, stop)]
+            out.append(NumberMatch(s0, m.end(), value))
+    glued = _glued(text, start, stop, spans)
+    if glued:
+        out = sorted(out + glued, key=lambda n: n.start)
+    duals = [NumberMatch(s0, s0, 2.0) for s0, _ in _DUAL_SCAN.finditer(text, start, stop)]
     if duals:
         out = sorted(out + duals, key=lambda n: n.start)
     return out

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import Final
 
 from .normalize import normalize_text
+from .scan import WordScanner, trie_regex
 
-__all__ = ["Entity", "Mention", "find_actors", "find_entities", "find_places", "load_entities"]
+__all__ = ["Entity", "Mention", "find_actors", "find_entities", "find_places", "load_entities", "locate"]
 
 # Short acronyms that are also English words must match case-sensitively in the original text.
 _CASE_SENSITIVE: Final = {"isis": ("IS",), "us": ("US", "U.S.")}
@@ -45,33 +46,11 @@ class Mention:
     kind: str = "place"  # "place" or "actor"
 
 
-def _trie_regex(words: list[str]) -> str:
-    """Regex alternation factored by common prefixes: far fewer backtracking attempts than a|b|c."""
-    trie: dict[str, Any] = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        optional = "" in node
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if optional:
-            return "(?:" + body + ")?"
-        return body
-
-    return build(trie)
-
-
 class _Matcher:
     def __init__(self, rows: list[dict[str, object]]) -> None:
         self.by_alias: dict[str, Entity] = {}
         self.kind_of: dict[str, str] = {}
-        self.cs: list[tuple[re.Pattern[str], Entity]] = []
+        self.cs: dict[str, Entity] = {}
         for row in rows:
             ent = Entity(str(row["id"]), str(row["en"]), str(row["ar"]))
             self.kind_of[ent.id] = str(row.get("kind", "place"))
@@ -83,20 +62,25 @@ class _Matcher:
                     self.by_alias.setdefault("لل" + key[2:], ent)
                 self.by_alias.setdefault(key, ent)
             for acronym in _CASE_SENSITIVE.get(ent.id, ()):
-                self.cs.append((re.compile(rf"(?<![\w.]){re.escape(acronym)}(?![\w])"), ent))
-        alt = _trie_regex(sorted(self.by_alias, key=len, reverse=True))
+                self.cs[acronym] = ent
+        alt = trie_regex(sorted(self.by_alias, key=len, reverse=True))
         # Longest alias wins because the regex engine tries longer trie branches greedily.
         self.pattern = re.compile(rf"(?<!\w){_AR_PROCLITIC}(?P<n>{alt})(?![\w])")
+        self.scanner = WordScanner(rf"{_AR_PROCLITIC}(?P<n>{alt})(?![\w])")
+        # Literal first, so the engine skips to candidates; the look-behind (?<![\w.]) is checked in find.
+        self.cs_pattern = re.compile(trie_regex(sorted(self.cs, key=len, reverse=True)) + r"(?![\w])")
 
     def find(self, norm: str, original: str | None) -> list[Mention]:
         out = []
-        for m in self.pattern.finditer(norm):
+        for _, m in self.scanner.finditer(norm):
             ent = self.by_alias.get(m.group("n"))
             if ent is not None:
                 out.append(Mention(ent, m.start("n"), m.end("n"), self.kind_of[ent.id]))
-        if original is not None:
-            for pat, ent in self.cs:
-                out.extend(Mention(ent, m.start(), m.end(), "actor") for m in pat.finditer(original))
+        if original is not None and self.cs:
+            for m in self.cs_pattern.finditer(original):
+                before = original[m.start() - 1] if m.start() else " "
+                if not (before.isalnum() or before in "_."):
+                    out.append(Mention(self.cs[m.group()], m.start(), m.end(), "actor"))
         return out
 
 
@@ -126,3 +110,20 @@ def find_places(norm: str) -> list[Mention]:
 def find_actors(norm: str, original: str | None = None) -> list[Mention]:
     """Actors in normalised text (see find_entities for `original`)."""
     return [m for m in find_entities(norm, original) if m.kind == "actor"]
+
+
+@cache
+def _regions() -> dict[str, tuple[str, str]]:
+    text = resources.files("services.classifier").joinpath("data/regions.json").read_text("utf-8")
+    rows: dict[str, dict[str, str]] = json.loads(text)["places"]
+    out = {pid: (row["region"], row["country"]) for pid, row in rows.items()}
+    out.update({country: ("", country) for _, country in list(out.values())})
+    for country in ("turkey_c", "mali", "burkina", "nigeria", "myanmar"):
+        out.setdefault(country, ("", country))
+    return out
+
+
+def locate(place_id: str) -> tuple[str, str] | None:
+    """(region, country) of a gazetteer place; ("", country) for a country; None for a place that does
+    not locate an event (a river such as the Euphrates, a city named only as a venue)."""
+    return _regions().get(place_id)

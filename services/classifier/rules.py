@@ -15,7 +15,7 @@ from typing import Final
 from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
-from .lexicon import LABEL_OF, TRIGGERS, VAGUE, kind_of_family
+from .lexicon import LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
 from .negation import is_negated, is_object_not_territory
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
@@ -24,7 +24,11 @@ from .places import Mention, find_entities
 __all__ = ["Classification", "FigureDetail", "MentionRef", "classify"]
 
 _LABEL_ORDER: Final[tuple[Label, ...]] = ("territorial_change", "surrender", "casualty_update")
-_SENTENCE_END: Final = re.compile(r"(?<!\b[a-z])[.!?؟]+(?=[\s\"'”»)]|$)|\n+")
+# Every alternative starts with a literal, so the engine skips to candidates in C; the look-behind
+# "not after a one-letter word" ("u.s.", "a.m.") is checked in _sentences.
+_SENTENCE_END: Final = re.compile(
+    "|".join(re.escape(c) + r"[.!?؟]*(?=[\s\"'”»)]|$)" for c in ".!?؟") + r"|\n\n*"
+)
 _AREA_ANY: Final = re.compile(
     fold_pattern(r"square kilomet|sq\.? ?km|km2|km ?²|كم ?مربع|كم2|كيلومتر(?:ا|ات)? مربع")
 )
@@ -41,6 +45,8 @@ class FigureDetail:
     sentence: int  # index of the sentence, to group figures into facts
     start: int
     end: int
+    who_start: int = 0  # span of Figure.who in the original text (empty when who is "")
+    who_end: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +77,15 @@ class Classification:
 
 def _sentences(text: str) -> list[int]:
     starts = [0]
-    starts.extend(m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text))
+    size = len(text)
+    for m in _SENTENCE_END.finditer(text):
+        s, e = m.span()
+        if e >= size:
+            continue
+        one_letter = e - s == 1 and s and text[s] != "\n" and "a" <= text[s - 1] <= "z"
+        if one_letter and (s == 1 or not (text[s - 2].isalnum() or text[s - 2] == "_")):
+            continue  # "u.s.", "p.m.": a one-letter word before the point
+        starts.append(e)
     return starts
 
 
@@ -79,17 +93,17 @@ def _triggers(
     norm: str, lang: str, starts: list[int], begin: int, names: list[tuple[int, int]]
 ) -> list[tuple[int, Trig]]:
     out: list[tuple[int, Trig]] = []
-    for m in TRIGGERS[lang].finditer(norm, begin):
+    for t0, m in TRIGGER_SCAN[lang].finditer(norm, begin):
         family = m.lastgroup or ""
-        if any(s <= m.start() < e for s, e in names):
+        if names and any(s <= t0 < e for s, e in names):
             continue  # "تحرير" in "هيئة تحرير الشام" is part of a name
-        if family == "capture" and _RECAPTURE_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+        if family == "capture" and _RECAPTURE_BEFORE.search(norm, max(0, t0 - 12), t0):
             family = "recapture"  # "استعادة السيطرة على", "regained control"
-        sent = bisect.bisect_right(starts, m.start()) - 1
-        trig = Trig(family, m.start(), m.end())
+        sent = bisect.bisect_right(starts, t0) - 1
+        trig = Trig(family, t0, m.end())
         if family in ("capture", "recapture") and is_object_not_territory(norm, m.end(), lang):
             continue
-        trig.negated = is_negated(norm, m.start(), m.end(), starts[sent], lang)
+        trig.negated = is_negated(norm, t0, m.end(), starts[sent], lang)
         out.append((sent, trig))
     return out
 
@@ -104,11 +118,11 @@ def classify(text: str, lang: str | None = None) -> Classification:
     mentions, names = _mentions(text, norm, lang)
     places = _unique(m.name for m in mentions if m.kind == "place")
     actors = _unique(m.name for m in mentions if m.kind == "actor")
-    first = TRIGGERS[lang].search(norm.text)
-    if first is None and _AREA_ANY.search(norm.text) is None:
+    first = TRIGGER_SCAN[lang].search(norm.text)
+    if first < 0 and _AREA_ANY.search(norm.text) is None:
         return Classification([], [], places, actors, [], lang, mentions=mentions)
     starts = _sentences(norm.text)
-    trigs = _triggers(norm.text, lang, starts, first.start() if first else len(norm.text), names)
+    trigs = _triggers(norm.text, lang, starts, first if first >= 0 else len(norm.text), names)
     by_sentence: dict[int, list[Trig]] = {}
     for sent, trig in trigs:
         by_sentence.setdefault(sent, []).append(trig)
@@ -143,9 +157,10 @@ def _assemble(
     for sent, f in found:
         label = _label_of_kind(f.kind)
         o0, o1 = norm.original(f.start), norm.original(f.end)
-        who = text[norm.original(f.who[0]) : norm.original(f.who[1])] if f.who[1] > f.who[0] else ""
+        w0, w1 = (norm.original(f.who[0]), norm.original(f.who[1])) if f.who[1] > f.who[0] else (o1, o1)
+        who = text[w0:w1]
         figures.append(Figure(kind=f.kind, count=f.count, who=who, bound=f.bound))  # type: ignore[arg-type]
-        details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1))
+        details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
         lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
         if f.trigger:
             used.add(id(f.trigger))

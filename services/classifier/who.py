@@ -1,0 +1,73 @@
+"""Who was counted: a clean noun phrase for a figure ("civilians", "ISIS fighters", "أطفال").
+
+Read after the number ("141 children", "150 عنصراً من تنظيم داعش"), stopping at verbs, prepositions,
+punctuation and a conjunction that starts the next figure ("طفلاً و86 امرأة" gives "طفلاً"). When
+nothing names the group after the number, a running total names it before: "the number of civilians
+killed ... has risen to 388", "ارتفع عدد قتلى قوات سوريا الديمقراطية إلى 630".
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import Final
+
+from .normalize import fold_pattern
+from .numbers import NumberMatch
+
+__all__ = ["who_span"]
+
+
+def _c(p: str) -> re.Pattern[str]:
+    return re.compile(fold_pattern(p))
+
+
+_WHO_STOP: Final = _c(
+    r"\b(?:were|was|are|is|have|has|had|and|in|on|at|by|from|during|after|when|while|who|including|that|"
+    r"with|as|to|of|according|since|for|near|reportedly|over|inside|across|amid|under|among|this|last"
+    r"|kill\w*|die[sd]?|dead|wound\w*|injur\w*|surrender\w*|fled|flee\w*|handed|laid|gave|executed"
+    r"|abducted|lost|perished)\b"
+    r"|(?<!\w)(?:في|على|خلال|بعد|منذ|الذين|اللذين|ممن|جراء|إثر|اثر|بينهم|منهم|حسب|بحسب|وفق|قرب|إلى|الى"
+    r"|عن|كما|حيث|لدى|لديه|أنفسهم|انفسهم|نفسه|أنفسهن|سلموا|قتلوا|قضوا|استسلموا|لقوا|أصيبوا|جرحوا|ألقوا|بينما|فيما|مع)(?!\w)"
+    r"|(?<!\w)و(?=\d|عدد|أصيب|اصيب|قتل|جرح|سقط|استسلم|سلم|أسر|اسر|فقد)|[,،.;:()]"
+)
+_WHO_SKIP: Final = _c(r"^\s*(?:more|other|others|additional|من|من بين)\s+")
+_WORD: Final = re.compile(r"[^\s\"'“”()]+")
+_NOT_WHO: Final = frozenset(fold_pattern(w) for w in ("others", "آخرين", "اخرين", "more", "another"))
+_TRAILING: Final = frozenset(fold_pattern(w) for w in ("من", "of", "the", "ال", "في"))
+# "number of civilians", "عدد (قتلى) المدنيين": the group a running total counts, named before it.
+_NUMBER_OF: Final = _c(
+    r"\bnumber of\s+(?:the\s+)?"
+    r"|(?<!\w)[وف]?عدد\s+(?:(?:ال)?(?:قتلى|ضحايا|القتلى|الضحايا|الجرحى|المصابين)\s+)?"
+)
+
+
+def _phrase(text: str, begin: int, stop_at: int, max_words: int) -> tuple[int, int]:
+    rest = text[begin:stop_at]
+    skip = _WHO_SKIP.match(rest)
+    if skip:
+        begin += skip.end()
+        rest = rest[skip.end() :]
+    stop = _WHO_STOP.search(rest)
+    head = rest[: stop.start()] if stop else rest
+    words = list(islice(_WORD.finditer(head), max_words))
+    while words and words[-1].group() in _TRAILING:
+        words.pop()  # "عنصراً من" cut before its noun: keep the head noun only
+    if not words or words[0].group() in _NOT_WHO:
+        return (begin, begin)
+    return (begin + words[0].start(), begin + words[-1].end())
+
+
+def who_span(text: str, n: NumberMatch, limit: int, s0: int) -> tuple[int, int]:
+    """Span of the words naming who was counted by the number n (empty span at n.end if none)."""
+    span = _phrase(text, n.end, min(limit, n.end + 60), 5)
+    if span[1] > span[0]:
+        return span
+    last = None
+    for m in _NUMBER_OF.finditer(text, max(s0, n.start - 160), n.start):
+        last = m
+    if last is not None:
+        before = _phrase(text, last.end(), n.start, 4)
+        if before[1] > before[0]:
+            return before
+    return (n.end, n.end)
