@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import signal
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import AsyncExitStack
@@ -51,6 +52,8 @@ class Runtime:
         self.store: Store
         self.buses: list[Bus] = []
         self.prefix = ""
+        # What is left of the shutdown grace period for draining the buses' in-flight messages.
+        self.drain_budget_s = settings.shutdown_grace_s
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -77,7 +80,21 @@ class Runtime:
     async def start_buses(self) -> None:
         for bus in self.buses:
             await bus.start()
-            self.stack.push_async_callback(bus.stop)
+        self.stack.push_async_callback(self._stop_buses, list(self.buses))
+
+    async def _stop_buses(self, buses: list[Bus]) -> None:
+        """Drain in-flight messages of every bus at once, within what is left of the grace period.
+
+        A message still unfinished when the time is up is not acknowledged: the broker redelivers
+        it to another replica, and the store's idempotency keeps that from doing anything twice.
+        """
+        try:
+            budget = self.drain_budget_s
+            async with asyncio.timeout(None if math.isinf(budget) else max(budget, 0.0)):
+                await asyncio.gather(*(bus.stop() for bus in buses))
+        except TimeoutError:
+            log.warning("shutdown_grace_exceeded", stage="broker_drain",
+                        grace_s=self.settings.shutdown_grace_s)
 
     async def ready(self) -> bool:
         """Broker and store both reachable."""
@@ -89,14 +106,27 @@ class Runtime:
         return datetime.now(UTC)
 
 
-async def run_until(stop: asyncio.Event, *loops: Callable[[asyncio.Event], Coroutine[Any, Any, Any]]) -> None:
-    """Run service loops until `stop`; a loop that crashes stops the others and re-raises."""
+async def run_until(stop: asyncio.Event, *loops: Callable[[asyncio.Event], Coroutine[Any, Any, Any]],
+                    grace_s: float | None = None) -> float:
+    """Run service loops until `stop`; a loop that crashes stops the others and re-raises.
+
+    Once `stop` is set the loops get `grace_s` seconds (unbounded if None) to finish their
+    in-flight work before they are cancelled. Returns the seconds of grace left.
+    """
     tasks: list[asyncio.Task[Any]] = [asyncio.create_task(loop(stop)) for loop in loops]
     waiter = asyncio.create_task(stop.wait())
     await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
     stop.set()
+    clock = asyncio.get_running_loop()
+    stopped_at = clock.time()
+    _, late = await asyncio.wait(tasks, timeout=grace_s) if tasks else (set(), set())
+    if late:
+        log.warning("shutdown_grace_exceeded", stage="service_loops", grace_s=grace_s, loops=len(late))
+        for task in late:
+            task.cancel()
     results = await asyncio.gather(*tasks, return_exceptions=True)
     waiter.cancel()
     for result in results:
-        if isinstance(result, BaseException):
+        if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
             raise result
+    return float("inf") if grace_s is None else max(0.0, grace_s - (clock.time() - stopped_at))
