@@ -73,7 +73,8 @@ class Runtime:
 
     def bus(self) -> Bus:
         """A new bus (one connection) for one service of this process."""
-        bus = make_bus(self.broker_url, prefix=self.prefix, replicas=self.settings.jetstream_replicas)
+        bus = make_bus(self.broker_url, prefix=self.prefix, replicas=self.settings.jetstream_replicas,
+                       graceful_timeout_s=self.settings.shutdown_grace_s)
         self.buses.append(bus)
         return bus
 

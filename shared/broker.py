@@ -35,8 +35,10 @@ RETRY_PAUSE_S = 1.0
 class Bus:
     """Publish models to subjects and consume them in durable, shared consumer groups."""
 
-    def __init__(self, url: str, *, prefix: str = "", replicas: int = 1) -> None:
+    def __init__(self, url: str, *, prefix: str = "", replicas: int = 1,
+                 graceful_timeout_s: float = 15.0) -> None:
         self.url = url
+        self.graceful_timeout_s = graceful_timeout_s
         self.replicas = replicas
         self.scheme = urlsplit(url).scheme
         self.prefix = prefix
@@ -53,7 +55,7 @@ class Bus:
 
     def _make_broker(self) -> Any:
         # Our handlers log what matters; FastStream's per-message access log is off.
-        quiet: dict[str, Any] = {"logger": None}
+        quiet: dict[str, Any] = {"logger": None, "graceful_timeout": self.graceful_timeout_s}
         if self.scheme == "nats":
             from faststream.nats import NatsBroker
 
@@ -222,6 +224,7 @@ class Bus:
                         raise
 
 
-def make_bus(url: str, *, prefix: str = "", replicas: int = 1) -> Bus:
-    """A bus for `url` (nats://, amqp://, redis://); `replicas` copies of a JetStream stream."""
-    return Bus(url, prefix=prefix, replicas=replicas)
+def make_bus(url: str, *, prefix: str = "", replicas: int = 1, graceful_timeout_s: float = 15.0) -> Bus:
+    """A bus for `url` (nats://, amqp://, redis://); `replicas` copies of a JetStream stream;
+    in-flight handlers get `graceful_timeout_s` to finish when it stops."""
+    return Bus(url, prefix=prefix, replicas=replicas, graceful_timeout_s=graceful_timeout_s)
