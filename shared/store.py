@@ -62,8 +62,11 @@ class Store:
     async def start(self) -> None:
         """Create the schema if missing and record its version."""
         async with self.engine.begin() as conn:
-            if self.schema and self.dialect == "postgresql":
-                await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
+            if self.dialect == "postgresql":
+                # Replicas starting together on an empty database would race to create tables.
+                await conn.execute(text("SELECT pg_advisory_xact_lock(7420190306)"))
+                if self.schema:
+                    await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"'))
             await conn.run_sync(metadata.create_all)
             found = (await conn.execute(select(func.max(schema_version.c.version)))).scalar()
             if found is None:
@@ -249,10 +252,13 @@ class Store:
         """
         if not rows:
             return 0
+        stmt = self._insert(outbox).on_conflict_do_nothing(index_elements=["idem_key"])
+        values = [{"status": "pending", "attempts": 0, **r} for r in rows]
         async with self.engine.begin() as conn:
+            if self.dialect == "sqlite":  # sqlite3 sums an executemany's changes: no counting needed
+                return int((await conn.execute(stmt, values)).rowcount)
             before = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
-            await conn.execute(self._insert(outbox).on_conflict_do_nothing(
-                index_elements=["idem_key"]), [{"status": "pending", "attempts": 0, **r} for r in rows])
+            await conn.execute(stmt, values)
             after = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
         return int(after - before)
 

@@ -35,3 +35,21 @@ class TestPostgresStore(StoreContract):
         async with store.engine.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         await store.close()
+
+
+@pytest.mark.integration
+async def test_replicas_starting_together_on_empty_postgres() -> None:
+    """Several replicas creating the schema at the same moment all start (no table-creation race)."""
+    import asyncio
+
+    url = require_server("postgres")
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    stores = [Store(url, schema=schema) for _ in range(4)]
+    try:
+        await asyncio.gather(*(s.start() for s in stores))
+        assert await stores[0].list_feeds() == []
+    finally:
+        async with stores[0].engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        for s in stores:
+            await s.close()
