@@ -10,15 +10,18 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import defusedxml.ElementTree as SafeET
+from aiohttp.resolver import DefaultResolver
+from yarl import URL
 
 from services.poller.fetch import FetchError, fetch_feed, make_session
 from services.poller.parse import FeedParseError, parse_feed
-from services.poller.safety import check_url
+from services.poller.safety import AddressPolicy, BlockedAddressError, GuardedResolver, check_url
 from shared.config import Settings
-from shared.errors import ConfigError
 from shared.store import Store
 
-__all__ = ["add_parsers", "dispatch", "fetch_preview"]
+__all__ = ["add_parsers", "dispatch", "fetch_preview", "vet_url"]
+
+_PRIVATE_HINT = " (FRONTWATCH_ALLOW_PRIVATE_URLS=true allows it)"
 
 
 def add_parsers(sub: Any) -> None:
@@ -51,6 +54,31 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else "-"
 
 
+async def vet_url(url: str, settings: Settings) -> str | None:
+    """Return why `url` cannot be polled under the address policy, or None if it can.
+
+    A name is resolved now so that `http://localhost/...` is refused at once rather than
+    failing every check; a name that does not resolve today is accepted (DNS may come back).
+    """
+    try:
+        check_url(url, allow_private=settings.allow_private_urls)
+    except FetchError as exc:
+        return f"{exc.kind}: {exc}" + (_PRIVATE_HINT if exc.kind == "private_address" else "")
+    if settings.allow_private_urls:
+        return None
+    parsed = URL(url)
+    resolver = GuardedResolver(AddressPolicy(False), DefaultResolver())
+    try:
+        await resolver.resolve(parsed.host or "", parsed.port or 0)
+    except BlockedAddressError as exc:
+        return f"private_address: {exc}; refused{_PRIVATE_HINT}"
+    except OSError:
+        pass
+    finally:
+        await resolver.close()
+    return None
+
+
 async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     """Run one `feeds` or `subscribers` action against the store."""
     store = Store(settings.store_dsn, schema=settings.store_schema)
@@ -66,7 +94,9 @@ async def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 async def _feeds(args: argparse.Namespace, store: Store, settings: Settings) -> int:
     now = datetime.now(UTC)
     if args.action == "add":
-        check_url(args.url, allow_private=settings.allow_private_urls)
+        if problem := await vet_url(args.url, settings):
+            print(f"frontwatch: cannot add {args.url}: {problem}", file=sys.stderr)
+            return 1
         feed_id = await store.add_feed(args.url, now=now, name=args.name, encoding=args.encoding)
         print(f"feed {feed_id}: {args.url}")
     elif args.action == "remove":
@@ -76,14 +106,11 @@ async def _feeds(args: argparse.Namespace, store: Store, settings: Settings) -> 
     elif args.action == "list":
         print(f"{'id':>4}  {'status':8}  {'items/day':>9}  {'next check':20}  {'last error':30}  url")
         for f in await store.list_feeds():
-            rate = f["items_per_day"] or 0.0
-            print(f"{f['id']:>4}  {f['status']:8}  {rate:>9.1f}  {_when(f['next_check_at']):20}  "
+            rate = "-" if f["items_per_day"] is None else f"{f['items_per_day']:.1f}"
+            print(f"{f['id']:>4}  {f['status']:8}  {rate:>9}  {_when(f['next_check_at']):20}  "
                   f"{(f['last_error'] or '-')[:30]:30}  {f['url']}")
     elif args.action == "import-opml":
-        urls = _opml_urls(args.file)
-        for url, name in urls:
-            await store.add_feed(url, now=now, name=name)
-        print(f"imported {len(urls)} feeds")
+        return await _import_opml(args.file, store, settings)
     else:
         lines = [f'    <outline type="rss" text={quoteattr(f["name"] or f["url"])} '
                  f'xmlUrl={quoteattr(f["url"])}/>' for f in await store.list_feeds()]
@@ -92,13 +119,32 @@ async def _feeds(args: argparse.Namespace, store: Store, settings: Settings) -> 
     return 0
 
 
-def _opml_urls(path: str) -> list[tuple[str, str]]:
+async def _import_opml(path: str, store: Store, settings: Settings) -> int:
+    """Add every feed of an OPML file; skip (and name) those that cannot be polled."""
     try:
         tree = SafeET.parse(path)
-    except (OSError, SafeET.ParseError) as exc:
-        raise ConfigError(f"{path}: not a readable OPML file: {exc}") from None
-    return [(o.get("xmlUrl", ""), o.get("title") or o.get("text") or "")
-            for o in tree.iter("outline") if o.get("xmlUrl")]
+    except OSError as exc:
+        print(f"frontwatch: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except (SafeET.ParseError, ValueError) as exc:  # defusedxml refuses entities with ValueError
+        print(f"frontwatch: {path} is not valid OPML: {exc}", file=sys.stderr)
+        return 1
+    added = skipped = 0
+    now = datetime.now(UTC)
+    for outline in tree.iter("outline"):
+        url = (outline.get("xmlUrl") or "").strip()
+        if not url:
+            continue
+        if problem := await vet_url(url, settings):
+            print(f"frontwatch: skipped {url}: {problem}", file=sys.stderr)
+            skipped += 1
+            continue
+        # Exporters put the URL in `text` when a feed has no name; that is no name.
+        name = next((v for v in (outline.get("title"), outline.get("text")) if v and v != url), "")
+        await store.add_feed(url, now=now, name=name[:200])
+        added += 1
+    print(f"imported {added} feeds" + (f", skipped {skipped}" if skipped else ""))
+    return 0 if added or not skipped else 1
 
 
 async def _subscribers(args: argparse.Namespace, store: Store) -> int:

@@ -95,7 +95,8 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
             poller = Poller(rt.store, rt.bus(), PollerOptions(
                 allow_private_urls=settings.allow_private_urls,
                 base_interval_s=settings.poll_interval_s,
-                min_interval_s=min(settings.min_poll_interval_s, settings.poll_interval_s)))
+                min_interval_s=min(settings.min_poll_interval_s, settings.poll_interval_s),
+                lease_s=settings.poller_lease_s, parse_workers=settings.parse_workers))
             loops.append(poller.run)
         await rt.start_buses()
         health = None if settings.http_port is None else await _serve_health(rt, settings.http_port)

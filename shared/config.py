@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     poll_interval_s: float = Field(default=300.0, gt=0, description="Check interval of a new feed.")
     min_poll_interval_s: float = Field(default=120.0, gt=0, description="Busiest feeds' interval.")
     allow_private_urls: bool = False
+    poller_lease_s: float = Field(
+        default=120.0, gt=0, description="How long a poller holds a feed; a dead one's feeds move on after.")
+    parse_workers: int = Field(default=0, ge=0, le=16, description="Processes parsing feed bodies.")
     console_alerts: bool = Field(default=True, description="Print every alert on stdout.")
     corroboration_window_s: float = Field(
         default=60.0, ge=0, description="Hold a new development this long for more sources.")

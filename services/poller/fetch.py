@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import aiohttp
+import yarl
+from aiohttp.abc import AbstractResolver
 from yarl import URL
 
 from services.poller._errors import FetchError
@@ -27,6 +29,9 @@ _ACCEPT = (
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _CHUNK = 64 * 1024
+# yarl caches host-name conversions (IDNA, validation) for 256 hosts; a poller talks to thousands,
+# and missing that cache cost ~4 % of its CPU. 16k names cost about 2 MB.
+_HOST_CACHE = 16384
 
 
 @dataclass(frozen=True)
@@ -64,16 +69,21 @@ def make_session(
     limit_per_host: int = 4,
     user_agent: str = "frontwatch/0.1 (+https://github.com/frontwatch)",
     allowed_networks: Iterable[str] = (),
+    resolver: AbstractResolver | None = None,
 ) -> aiohttp.ClientSession:
     """Return the shared ClientSession; must be created inside a running event loop.
 
     Its resolver refuses names that resolve only to non-public addresses unless
     ``allow_private`` (or the address is inside ``allowed_networks``). Pass the same policy to
-    ``fetch_feed``, which checks IP literals. The caller closes the session.
+    ``fetch_feed``, which checks IP literals. ``resolver`` replaces the system resolver behind
+    that guard (tests and benchmarks name many hosts on loopback). The caller closes the session.
     """
+    if yarl.cache_info()["idna_decode"].maxsize != _HOST_CACHE:  # re-configuring empties them
+        yarl.cache_configure(idna_encode_size=_HOST_CACHE, idna_decode_size=_HOST_CACHE,
+                             encode_host_size=_HOST_CACHE)
     policy = AddressPolicy(allow_private, tuple(allowed_networks))
     connector = aiohttp.TCPConnector(
-        limit=limit, limit_per_host=limit_per_host, resolver=GuardedResolver(policy)
+        limit=limit, limit_per_host=limit_per_host, resolver=GuardedResolver(policy, resolver)
     )
     return aiohttp.ClientSession(
         connector=connector,

@@ -2,7 +2,8 @@
 
 A feed is leased from the store before it is checked, so replicas never check one feed at once.
 New items are published before they are recorded as seen: a crash in between re-publishes them
-with the same message id, which the broker (JetStream) or the classifier drops.
+with the same message id, which the broker (JetStream) or the classifier drops. A check's seen
+items and outcome are committed together, batched with concurrent checks (see `_batch`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 
 from services.ids import article_id
 from services.poller import schedule
+from services.poller._batch import GroupCommit, GroupSeen
+from services.poller._parsepool import ParsePool
 from services.poller.fetch import FetchError, FetchLimits, FetchResult, fetch_feed, make_session
-from services.poller.parse import Entry, FeedParseError, ParsedFeed, parse_feed
+from services.poller.parse import Entry, FeedParseError, ParsedFeed
 from shared import metrics, subjects
 from shared.broker import Bus
 from shared.logging import get_logger
@@ -32,8 +36,9 @@ from shared.store import Store
 __all__ = ["Poller", "PollerOptions"]
 
 log = get_logger("poller")
+# A lease must outlast a check (30 s fetch timeout, parse, publish) plus the wait for a slot;
+# it is also how long a dead replica's feeds stay untouched before another takes them.
 LEASE_S = 120.0
-PARSE_IN_THREAD_BYTES = 64 * 1024
 
 
 def utcnow() -> datetime:
@@ -43,11 +48,14 @@ def utcnow() -> datetime:
 @dataclass(frozen=True)
 class PollerOptions:
     allow_private_urls: bool = False
+    allowed_networks: tuple[str, ...] = ()
     base_interval_s: float = 300.0
     min_interval_s: float = 120.0
     concurrency: int = 100
     per_host: int = 4
     batch: int = 200
+    lease_s: float = LEASE_S
+    parse_workers: int = 0  # processes parsing bodies; 0 parses in the event loop's process
     limits: FetchLimits = field(default_factory=FetchLimits)
 
 
@@ -55,26 +63,33 @@ class Poller:
     """Checks due feeds forever, publishing each new item exactly once."""
 
     def __init__(self, store: Store, bus: Bus, options: PollerOptions, *,
-                 now: Callable[[], datetime] = utcnow, rng: random.Random | None = None) -> None:
+                 now: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
+                 resolver: AbstractResolver | None = None) -> None:
         self.store = store
         self.bus = bus
         self.options = options
         self.now = now
         self.rng = rng or random.Random()
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{id(self):x}"
+        self._resolver = resolver
         self._session: aiohttp.ClientSession | None = None
         self._slots = asyncio.Semaphore(options.concurrency)
+        self._writes = GroupCommit(store)
+        self._seen = GroupSeen(store)
+        self._parser = ParsePool(options.parse_workers)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Check feeds as they fall due until `stop` is set; in-flight checks finish first."""
         self._session = make_session(allow_private=self.options.allow_private_urls,
+                                     allowed_networks=self.options.allowed_networks,
                                      limit=self.options.concurrency,
-                                     limit_per_host=self.options.per_host)
+                                     limit_per_host=self.options.per_host, resolver=self._resolver)
         tasks: set[asyncio.Task[None]] = set()
+        self._parser.start()
         try:
             while not stop.is_set():
                 due = await self.store.lease_due_feeds(
-                    self.owner, now=self.now(), limit=self.options.batch, lease_s=LEASE_S)
+                    self.owner, now=self.now(), limit=self.options.batch, lease_s=self.options.lease_s)
                 metrics.FEEDS_DUE.set(len(due))
                 for feed in due:
                     await self._slots.acquire()
@@ -86,6 +101,9 @@ class Poller:
             if tasks:
                 await asyncio.wait(tasks)
         finally:
+            for task in tasks:  # only left running when this loop is cancelled
+                task.cancel()
+            self._parser.close()
             await self._session.close()
 
     async def _sleep_until_due(self, stop: asyncio.Event) -> None:
@@ -99,7 +117,10 @@ class Poller:
             await self.check_feed(feed)
         except Exception as exc:  # a bug on one feed must not stop the others
             log.exception("feed_check_crashed", feed_url=feed["url"])
-            await self._record_failure(feed, "internal", str(exc), None)
+            try:
+                await self._record_failure(feed, "internal", str(exc), None)
+            except Exception:  # the store is down: the lease expires and the feed is retried
+                log.exception("feed_outcome_lost", feed_url=feed["url"])
         finally:
             self._slots.release()
 
@@ -111,7 +132,8 @@ class Poller:
             with metrics.FETCH_LATENCY.time():
                 result = await fetch_feed(
                     self._session, feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
-                    limits=self.options.limits, allow_private=self.options.allow_private_urls)
+                    limits=self.options.limits, allow_private=self.options.allow_private_urls,
+                    allowed_networks=self.options.allowed_networks)
         except FetchError as exc:
             await self._record_failure(feed, exc.kind, str(exc), exc.retry_after_s)
             return 0
@@ -119,13 +141,17 @@ class Poller:
             metrics.FEED_CHECKS.labels(outcome="not_modified").inc()
             await self._record_success(feed, started, new_items=0, ttl_s=None, result=result, extra={})
             return 0
+        # A feed back from a long outage may list a day of items: renew the baseline instead.
+        rebaseline = feed["baseline_done"] and schedule.should_rebaseline(
+            feed["last_success_at"], now=started)
         try:
-            # Big documents parse in a thread (~70 ms for 500 KB) so other checks keep going.
-            parsed = await self._parse(result, feed["encoding"])
+            parsed = await self._parser.parse(result.body, url=result.url,
+                                              content_type=result.content_type, encoding=feed["encoding"])
         except FeedParseError as exc:
             await self._record_failure(feed, exc.kind, str(exc), None)
             return 0
-        published = await self._publish_new(feed, parsed)
+        published, seen = await self._publish_new(feed, parsed, baseline=rebaseline
+                                                  or not feed["baseline_done"])
         extra: dict[str, Any] = {"etag": result.etag, "last_modified": result.last_modified,
                                  "baseline_done": True}
         if not feed["name"] and parsed.title:
@@ -134,39 +160,39 @@ class Poller:
             log.info("feed_moved", feed_url=feed["url"], new_url=result.permanent_url)
             extra["url"] = result.permanent_url
         metrics.FEED_CHECKS.labels(outcome="ok").inc()
-        if not feed["baseline_done"]:
+        if rebaseline or not feed["baseline_done"]:
+            # No check history to learn the rate from (or only an outage): use the items' dates.
             extra["items_per_day"] = schedule.rate_from_dates(
-                [e.published for e in parsed.entries if e.published], now=started)
+                [e.published for e in parsed.entries if e.published], now=started
+            ) or (feed["items_per_day"] if rebaseline else None)
         await self._record_success(feed, started, new_items=published, ttl_s=parsed.ttl_s,
-                                   result=result, extra=extra)
+                                   result=result, extra=extra, seen=seen)
         return published
 
-    @staticmethod
-    async def _parse(result: FetchResult, encoding: str | None) -> ParsedFeed:
-        def parse() -> ParsedFeed:
-            return parse_feed(result.body, url=result.url, content_type=result.content_type,
-                              encoding=encoding)
-
-        return await asyncio.to_thread(parse) if len(result.body) > PARSE_IN_THREAD_BYTES else parse()
-
-    async def _publish_new(self, feed: dict[str, Any], parsed: ParsedFeed) -> int:
+    async def _publish_new(self, feed: dict[str, Any], parsed: ParsedFeed, *,
+                           baseline: bool) -> tuple[int, list[dict[str, Any]]]:
+        """Publish the unseen entries (none on a baseline); return the count and the seen rows."""
         ids = [e.item_id for e in parsed.entries]
-        unseen = await self.store.unseen_items(feed["id"], ids)
+        unseen = await self._seen.unseen(feed["id"], ids)
         # Feeds list newest first; publish oldest first so updates follow first reports.
         new = [e for e in reversed(parsed.entries) if e.item_id in unseen]
         now = self.now()
-        pairs = [(e.item_id, article_id(feed["url"], e.item_id)) for e in new]
-        if feed["baseline_done"]:
-            for entry, (_, aid) in zip(new, pairs, strict=True):
+        aids = [article_id(feed["url"], e.item_id) for e in new]
+        if not baseline:
+            for entry, aid in zip(new, aids, strict=True):
                 await self.bus.publish(self._article(feed, parsed, entry, aid, now), subjects.ARTICLES,
                                        msg_id=aid)
                 metrics.ARTICLES_PUBLISHED.inc()
+            if new:
+                log.info("articles_published", feed_url=feed["url"], count=len(new))
+        elif feed["baseline_done"]:
+            log.info("feed_rebaseline", feed_url=feed["url"], items=len(new),
+                     last_success=feed["last_success_at"].isoformat())
         elif new:
             log.info("feed_baseline", feed_url=feed["url"], items=len(new))
-        await self.store.mark_seen(feed["id"], pairs, now=now)
-        if feed["baseline_done"] and new:
-            log.info("articles_published", feed_url=feed["url"], count=len(new))
-        return len(new) if feed["baseline_done"] else 0
+        seen = [{"feed_id": feed["id"], "item_id": e.item_id, "article_id": aid, "first_seen": now}
+                for e, aid in zip(new, aids, strict=True)]
+        return (0 if baseline else len(new)), seen
 
     @staticmethod
     def _article(feed: dict[str, Any], parsed: ParsedFeed, entry: Entry, aid: str,
@@ -179,16 +205,16 @@ class Poller:
 
     async def _record_success(self, feed: dict[str, Any], started: datetime, *, new_items: int,
                               ttl_s: float | None, result: FetchResult,
-                              extra: dict[str, Any]) -> None:
+                              extra: dict[str, Any], seen: list[dict[str, Any]] | None = None) -> None:
         rate = extra.pop("items_per_day", None) or schedule.update_rate(
             feed["items_per_day"], new_items, since=feed["last_success_at"], now=started)
         delay = schedule.next_check_after_success(
             items_per_day=rate, base_s=self.options.base_interval_s, min_s=self.options.min_interval_s,
             ttl_s=ttl_s, max_age_s=result.max_age_s, retry_after_s=result.retry_after_s, rng=self.rng)
-        await self.store.update_feed(
-            feed["id"], last_checked_at=started, last_success_at=started, failing_since=None,
+        await self._writes.write(feed["id"], dict(
+            last_checked_at=started, last_success_at=started, failing_since=None,
             error_count=0, last_error=None, items_per_day=rate,
-            next_check_at=started + timedelta(seconds=delay), **extra)
+            next_check_at=started + timedelta(seconds=delay), **extra), seen or ())
 
     async def _record_failure(self, feed: dict[str, Any], kind: str, message: str,
                               retry_after_s: float | None) -> None:
@@ -206,7 +232,7 @@ class Poller:
             errors, base_s=self.options.base_interval_s, retry_after_s=retry_after_s, rng=self.rng)
         log.warning("feed_check_failed", feed_url=feed["url"], kind=kind, error=message,
                     errors=errors, retry_in_s=round(delay), status=status)
-        await self.store.update_feed(
-            feed["id"], last_checked_at=now, failing_since=failing_since, error_count=errors,
+        await self._writes.write(feed["id"], dict(
+            last_checked_at=now, failing_since=failing_since, error_count=errors,
             last_error=f"{kind}: {message}"[:1000], status=status,
-            next_check_at=now + timedelta(seconds=delay))
+            next_check_at=now + timedelta(seconds=delay)))

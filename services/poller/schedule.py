@@ -16,14 +16,20 @@ from datetime import datetime
 __all__ = [
     "DAY_S",
     "DEAD_AFTER_S",
+    "REBASELINE_AFTER_S",
     "is_dead",
     "next_check_after_failure",
     "next_check_after_success",
+    "rate_from_dates",
+    "should_rebaseline",
     "update_rate",
 ]
 
 DAY_S = 86400.0
 DEAD_AFTER_S = 7 * DAY_S
+# A feed back after a day's silence (outage, or the poller stopped) may carry a day of items:
+# news that old is no alert, so its first success records them as seen and publishes nothing.
+REBASELINE_AFTER_S = DAY_S
 RATE_TIME_CONSTANT_S = DAY_S  # the EWMA forgets a posting pattern over about a day
 # Check about four times per average gap between posts: a post waits ~1/8 gap on average.
 CHECKS_PER_GAP = 4.0
@@ -129,3 +135,15 @@ def is_dead(
     if failing_since is None:
         return False
     return (now - failing_since).total_seconds() >= dead_after_s
+
+
+def should_rebaseline(
+    last_success: datetime | None, *, now: datetime, after_s: float = REBASELINE_AFTER_S
+) -> bool:
+    """Return True when the last successful check is older than ``after_s`` (a day).
+
+    A feed never checked successfully has no baseline to renew (its first check is one anyway).
+    """
+    if last_success is None:
+        return False
+    return (now - last_success).total_seconds() > after_s
