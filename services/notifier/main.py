@@ -1,23 +1,36 @@
 """The notifier service: developments in, alerts committed to the outbox, then delivered.
 
 An alert is committed (idempotency key: subscription, development, revision) before it is sent
-and marked sent after, so a crash at any point neither loses nor repeats one: a leased alert whose
-sender died becomes due again when the lease expires.
+and marked sent right after its own send, never in a batch, so a crash neither loses one nor
+repeats more than the sends it interrupted: a leased alert whose sender died becomes due again
+when its lease (renewed while held) expires.
+
+How many sends a crash can interrupt is bounded per channel: a send and the commit that records
+it happen inside a gate of `unconfirmed_per_channel` (1 by default), so a SIGKILL repeats at
+most one alert per channel. Sends are paced per Telegram chat before the gate, so the gate is
+never held while a chat's limit runs down; a send that still takes longer than
+`GATE_PATIENCE_S` (a flood wait, a slow server) stops holding up the others. A graceful stop
+(SIGTERM) lets the sends in progress finish and be recorded, and hands every other leased alert
+back at once: no duplicate, nothing waits for a lease to expire.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
-from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.notifier.channels._limits import SlidingWindowLimiter
+from services.notifier.channels._telegram_http import chat_id_of
 from services.notifier.channels.base import Channel, ChannelAuthError, Delivery
+from services.notifier.channels.telegram import TelegramChannel
 from services.notifier.digest import send_digest
-from services.notifier.rules import matches
+from services.notifier.matching import SubscriptionIndex
 from services.notifier.schedule import digest_due_at, held_until
 from shared import metrics, subjects
 from shared.broker import Bus
@@ -29,11 +42,16 @@ from shared.store import Store
 __all__ = ["NotifierService"]
 
 log = get_logger("notifier")
-LEASE_S = 120.0
+LEASE_S = 20.0  # a dead sender's alerts are due again this long after its last renewal
+LEASE_RENEW_S = 5.0
+MAX_HELD = 500  # alerts leased by one process at a time
+LEASE_BATCH = 100
 MAX_BACKOFF_S = 3600.0
 SUBSCRIPTIONS_TTL_S = 5.0
 MAX_RETRY_WAIT_S = 600.0
 DIGEST_CHECK_S = 15.0
+GATE_PATIENCE_S = 2.0
+PACERS_PRUNE_AT = 10_000
 
 
 def utcnow() -> datetime:
@@ -45,12 +63,75 @@ def retry_delay_s(attempts: int, retry_after_s: float | None) -> float:
     return max(retry_after_s or 0.0, min(2.0 ** max(attempts, 1), MAX_BACKOFF_S))
 
 
+class _Stopped(Exception):
+    """The service is stopping: the alert was not sent and stays queued."""
+
+
+class _Gate:
+    """At most `size` sends between their request and the commit recording them.
+
+    A send still running after `patience_s` stops counting, so one stuck chat cannot hold up
+    the channel; only then may more than `size` sends be unrecorded at once.
+    """
+
+    def __init__(self, size: int, patience_s: float) -> None:
+        self._slots = asyncio.Semaphore(size)
+        self._patience_s = patience_s
+
+    @contextlib.asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        await self._slots.acquire()
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                self._slots.release()
+
+        timer = asyncio.get_running_loop().call_later(self._patience_s, release)
+        try:
+            yield
+        finally:
+            timer.cancel()
+            release()
+
+
+class _ChatPacer:
+    """Telegram's per-chat limits, counted from before the send to after its commit.
+
+    That is a stricter count than the channel's own limiter keeps, so the channel never has to
+    wait for a chat inside the gate.
+    """
+
+    def __init__(self, channel: TelegramChannel) -> None:
+        self._private_interval_s = channel._private_interval_s
+        self._group_per_min = channel._group_per_min
+        self._chats: dict[int | str, SlidingWindowLimiter] = {}
+
+    def limiter(self, target: str) -> SlidingWindowLimiter | None:
+        try:
+            chat_id = chat_id_of(target)
+        except PermanentError:
+            return None  # the channel refuses it without sending
+        found = self._chats.get(chat_id)
+        if found is None:
+            if len(self._chats) >= PACERS_PRUNE_AT:
+                self._chats = {k: v for k, v in self._chats.items() if not v.idle}
+            private = isinstance(chat_id, int) and chat_id > 0
+            found = self._chats[chat_id] = (
+                SlidingWindowLimiter(1, self._private_interval_s) if private
+                else SlidingWindowLimiter(self._group_per_min, 60.0))
+        return found
+
+
 class NotifierService:
     """Match developments to subscriptions, queue alerts durably, deliver them per channel."""
 
     def __init__(self, store: Store, bus: Bus, channels: Mapping[str, Channel], *,
                  window_s: float = 0.0, update_interval_s: float = 0.0,
-                 now: Callable[[], datetime] = utcnow, concurrency: int = 64) -> None:
+                 now: Callable[[], datetime] = utcnow, concurrency: int = 64,
+                 unconfirmed_per_channel: int = 1) -> None:
         self.store = store
         self.bus = bus
         self.channels = dict(channels)
@@ -59,21 +140,58 @@ class NotifierService:
         self._digests_checked = 0.0
         self.now = now
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{id(self):x}"
-        self._subs: list[dict[str, Any]] = []
-        self._subs_at = 0.0
+        self._subs_by_id: dict[int, dict[str, Any]] = {}
+        self._index = SubscriptionIndex([])
+        self._subs_at = float("-inf")
+        self._subs_lock = asyncio.Lock()
         self._wake = asyncio.Event()
-        self._concurrency = concurrency
+        self._stopping = asyncio.Event()
+        self._slots = asyncio.Semaphore(concurrency)
+        self._gates = {name: _Gate(unconfirmed_per_channel, GATE_PATIENCE_S) for name in self.channels}
+        self._pacers = {name: _ChatPacer(ch) for name, ch in self.channels.items()
+                        if isinstance(ch, TelegramChannel)}
+        self._queues: dict[int, deque[dict[str, Any]]] = {}
+        self._workers: dict[int, asyncio.Task[None]] = {}
+        self._held: dict[int, int] = {}  # alert id -> subscription id, for every alert leased here
+        self._retry_at: dict[int, datetime] = {}  # subscription id -> when its failed alert is due
         bus.subscribe(subjects.DEVELOPMENTS, subjects.GROUP_NOTIFIER, Development, self.handle)
 
-    async def _subscriptions(self) -> list[dict[str, Any]]:
+    # --- subscriptions ----------------------------------------------------------------------
+
+    async def _refresh_subscriptions(self, max_age_s: float = SUBSCRIPTIONS_TTL_S) -> None:
         loop = asyncio.get_running_loop()
-        if loop.time() - self._subs_at > SUBSCRIPTIONS_TTL_S:
-            self._subs = await self.store.list_subscriptions(active_only=True)
-            self._subs_at = loop.time()
-        return self._subs
+        if loop.time() - self._subs_at <= max_age_s:
+            return
+        # Single flight: handlers of one batch run concurrently, and none may match against a
+        # list that is still being read (the empty one at start would drop their alerts).
+        async with self._subs_lock:
+            if loop.time() - self._subs_at <= max_age_s:
+                return
+            read_at = loop.time()
+            subs = await self.store.list_subscriptions()
+            self._subs_by_id = {s["id"]: s for s in subs}
+            active = [s for s in subs if not s["paused"]]
+            if active != self._index.subscriptions:  # rebuilt only when something changed
+                self._index = SubscriptionIndex(active)
+            self._subs_at = read_at
+
+    async def _subscriptions(self) -> list[dict[str, Any]]:
+        """The active subscriptions (cached for SUBSCRIPTIONS_TTL_S)."""
+        await self._refresh_subscriptions()
+        return self._index.subscriptions
 
     def invalidate_subscriptions(self) -> None:
-        self._subs_at = 0.0
+        """Re-read subscriptions on next use (call after adding, changing or removing one)."""
+        self._subs_at = float("-inf")
+
+    async def _subscription(self, sub_id: int) -> dict[str, Any] | None:
+        sub = self._subs_by_id.get(sub_id)
+        if sub is None:  # new since the last read, or removed: look again, at most once a second
+            await self._refresh_subscriptions(max_age_s=1.0)
+            sub = self._subs_by_id.get(sub_id)
+        return sub
+
+    # --- intake -----------------------------------------------------------------------------
 
     async def handle(self, dev: Development) -> None:
         """Queue one alert per subscription that wants `dev`; ack only once they are committed."""
@@ -81,7 +199,8 @@ class NotifierService:
         # A new development waits the corroboration window for other sources; updates go at once
         # unless their development is itself still inside the window.
         not_before = max(now, dev.first_seen + self.window) if self.window else now
-        wanted = [sub for sub in await self._subscriptions() if matches(sub["filters"], dev)]
+        await self._refresh_subscriptions()
+        wanted = self._index.match(dev)
         last_sent = await self.store.last_sent_times(dev.development_id) if dev.revision > 1 else {}
         payload = dev.model_dump(mode="json")
         queued = await self.store.enqueue_alerts([{
@@ -100,77 +219,197 @@ class NotifierService:
                 metrics.ALERTS_QUEUED.labels(channel=sub["channel"]).inc()
             self._wake.set()
 
+    # --- delivery loop ----------------------------------------------------------------------
+
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver due alerts until `stop` is set; sends in progress finish first."""
-        while not stop.is_set():
-            self._wake.clear()
-            await self._maybe_send_digests()
-            alerts = await self.store.lease_due_alerts(
-                self.owner, now=self.now(), limit=500, lease_s=LEASE_S)
-            if alerts:
-                await self._deliver_all(alerts)
-                continue
-            metrics.OUTBOX_DEPTH.set((await self.store.outbox_counts()).get("pending", 0))
-            nxt = await self.store.next_alert_due()
-            wait = 1.0 if nxt is None else (nxt - self.now()).total_seconds()
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
-            await asyncio.wait(waiters, timeout=min(max(wait, 0.05), 1.0),
-                               return_when=asyncio.FIRST_COMPLETED)
-            for w in waiters:
-                w.cancel()
+        """Deliver due alerts until `stop` is set; sends in progress finish and are recorded,
+        every other leased alert is handed back for the next run."""
+        self._stopping.clear()
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
+        try:
+            while not stop.is_set():
+                self._wake.clear()
+                await self._maybe_send_digests()
+                if loop.time() - renewed >= LEASE_RENEW_S:
+                    renewed = loop.time()
+                    await self.store.renew_leases(list(self._held), self.owner, now=self.now(),
+                                                  lease_s=LEASE_S)
+                room = min(MAX_HELD - len(self._held), LEASE_BATCH)
+                if room > 0:
+                    alerts = await self.store.lease_due_alerts(
+                        self.owner, now=self.now(), limit=room, lease_s=LEASE_S)
+                    await self._dispatch(alerts)
+                    if len(alerts) == room:
+                        continue  # more may be due
+                wait = 1.0
+                if not self._held:
+                    metrics.OUTBOX_DEPTH.set((await self.store.outbox_counts()).get("pending", 0))
+                    nxt = await self.store.next_alert_due()
+                    if nxt is not None:
+                        wait = min(max((nxt - self.now()).total_seconds(), 0.05), 1.0)
+                await self._sleep(stop, wait)
+        except asyncio.CancelledError:
+            for worker in list(self._workers.values()):
+                worker.cancel()
+            raise
+        finally:
+            await self._hand_back()
 
-    async def _deliver_all(self, alerts: list[dict[str, Any]]) -> None:
-        # One task per subscription keeps each chat's alerts in order while a slow or
+    async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        for w in waiters:
+            w.cancel()
+
+    async def _hand_back(self) -> None:
+        """Let sends in progress finish, then release every alert still queued here."""
+        self._stopping.set()
+        workers = list(self._workers.values())
+        if workers:
+            await asyncio.gather(*workers, return_exceptions=True)
+        ids = list(self._held)
+        self._queues.clear()
+        self._held.clear()
+        if ids:
+            try:
+                await self.store.release_alerts(ids, self.owner)
+            except Exception:  # the leases expire by themselves
+                log.exception("alerts_release_failed", alerts=len(ids))
+            else:
+                log.info("alerts_handed_back", alerts=len(ids))
+
+    async def _dispatch(self, alerts: list[dict[str, Any]]) -> None:
+        # One worker per subscription keeps each chat's alerts in order while a slow or
         # rate-limited chat never holds up the others.
-        by_sub: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        now = self.now()
+        waiting: dict[datetime, list[int]] = {}
         for alert in alerts:
-            by_sub[alert["subscription_id"]].append(alert)
-        subs = {s["id"]: s for s in await self.store.list_subscriptions()}
-        slots = asyncio.Semaphore(self._concurrency)
+            sub_id = alert["subscription_id"]
+            retry_at = self._retry_at.get(sub_id)
+            if retry_at is not None and retry_at > now and alert["not_before"] < retry_at:
+                # An earlier alert of this chat waits for a retry: this one waits behind it.
+                waiting.setdefault(retry_at, []).append(alert["id"])
+                continue
+            self._held[alert["id"]] = sub_id
+            self._queues.setdefault(sub_id, deque()).append(alert)
+            if sub_id not in self._workers:
+                self._workers[sub_id] = asyncio.create_task(self._work(sub_id))
+        self._retry_at = {k: v for k, v in self._retry_at.items() if v > now}
+        for retry_at, ids in waiting.items():
+            await self.store.release_alerts(ids, self.owner, not_before=retry_at)
 
-        async def deliver_in_order(queue: list[dict[str, Any]]) -> None:
-            async with slots:
-                for alert in queue:
-                    await self._deliver(alert, subs.get(alert["subscription_id"]))
+    def _forget(self, alert_ids: list[int]) -> None:
+        full = len(self._held) >= MAX_HELD
+        for alert_id in alert_ids:
+            self._held.pop(alert_id, None)
+        if full and len(self._held) < MAX_HELD:
+            self._wake.set()
 
-        await asyncio.gather(*(deliver_in_order(q) for q in by_sub.values()))
+    async def _work(self, sub_id: int) -> None:
+        queue = self._queues[sub_id]
+        try:
+            async with self._slots:
+                while queue and not self._stopping.is_set():
+                    try:
+                        retry_at = await self._deliver(queue[0])
+                    except _Stopped:
+                        return
+                    except Exception:
+                        log.exception("alert_delivery_crashed", subscription_id=sub_id)
+                        # Hand it back with the rest of the chat's queue, for a later try.
+                        retry_at = self.now() + timedelta(seconds=retry_delay_s(1, None))
+                    else:
+                        self._forget([queue.popleft()["id"]])
+                    if retry_at is not None:
+                        self._retry_at[sub_id] = retry_at
+                        if queue:
+                            await self._defer(queue, retry_at)
+        finally:
+            self._workers.pop(sub_id, None)
+            if not queue:
+                self._queues.pop(sub_id, None)
+            elif not self._stopping.is_set():
+                self._workers[sub_id] = asyncio.create_task(self._work(sub_id))
 
-    async def _deliver(self, alert: dict[str, Any], sub: dict[str, Any] | None) -> None:
+    async def _defer(self, queue: deque[dict[str, Any]], retry_at: datetime) -> None:
+        """Release a chat's queued alerts until `retry_at`, so they keep their order."""
+        ids = [a["id"] for a in queue]
+        queue.clear()
+        self._forget(ids)
+        try:
+            await self.store.release_alerts(ids, self.owner, not_before=retry_at)
+        except Exception:  # their leases expire by themselves
+            log.exception("alerts_release_failed", alerts=len(ids))
+
+    async def _acquire_or_stop(self, limiter: SlidingWindowLimiter) -> None:
+        """Wait for a chat's turn; raise _Stopped if the service stops first."""
+        acquire = asyncio.ensure_future(limiter.acquire())
+        stopping = asyncio.ensure_future(self._stopping.wait())
+        await asyncio.wait([acquire, stopping], return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if acquire.done() and not acquire.cancelled() and acquire.exception() is None:
+            if self._stopping.is_set():
+                await limiter.release()
+                raise _Stopped
+            return
+        acquire.cancel()
+        raise _Stopped
+
+    async def _deliver(self, alert: dict[str, Any]) -> datetime | None:
+        """Send one alert and record the outcome; returns when to retry, if it must be."""
+        sub = await self._subscription(alert["subscription_id"])
         now = self.now()
         if sub is None or sub["paused"]:
             await self.store.finish_alert(alert["id"], status="failed", now=now,
                                           error="subscription removed or paused")
-            return
+            return None
         channel = self.channels.get(sub["channel"])
         if channel is None:
             await self.store.finish_alert(alert["id"], status="failed", now=now,
                                           error=f"channel {sub['channel']} is not configured")
             metrics.ALERTS_FAILED.labels(channel=sub["channel"], reason="not_configured").inc()
-            return
+            return None
         if held_until(sub["filters"], now) is not None:
             # Muted or quiet: the alert waits for the digest sent when the hold ends.
             await self.store.finish_alert(alert["id"], status="digest", now=now, error="held")
-            return
+            return None
         dev = Development.model_validate(alert["payload"])
         previous = None
         if dev.revision > 1:
             previous = await self.store.last_message_ref(sub["id"], dev.development_id)
+        pacer = self._pacers.get(channel.name)
+        limiter = pacer.limiter(sub["target"]) if pacer is not None else None
+        if limiter is not None:
+            await self._acquire_or_stop(limiter)
+        try:
+            async with self._gates[channel.name].hold():
+                return await self._send(alert, sub, channel, dev, previous)
+        finally:
+            if limiter is not None:
+                await limiter.release()
+
+    async def _send(self, alert: dict[str, Any], sub: dict[str, Any], channel: Channel,
+                    dev: Development, previous: str | None) -> datetime | None:
         try:
             ref = await channel.send(Delivery(target=sub["target"], dev=dev, previous_ref=previous))
         except RetryableError as exc:
+            now = self.now()
             if (exc.retry_after_s or 0) > MAX_RETRY_WAIT_S:
                 # An absurd flood wait: deliver it in the next digest rather than freeze.
                 await self.store.finish_alert(alert["id"], status="digest", now=now, error=str(exc))
-                return
+                return None
             delay = retry_delay_s(alert["attempts"] + 1, exc.retry_after_s)
             metrics.ALERTS_RETRIED.labels(channel=channel.name).inc()
             log.warning("alert_retry", channel=channel.name, subscription_id=sub["id"],
                         error=str(exc), retry_in_s=round(delay, 1))
+            retry_at = now + timedelta(seconds=delay)
             await self.store.finish_alert(alert["id"], status="pending", now=now, error=str(exc),
-                                          not_before=now + timedelta(seconds=delay))
+                                          not_before=retry_at)
+            return retry_at
         except PermanentError as exc:
             metrics.ALERTS_FAILED.labels(channel=channel.name, reason=type(exc).__name__).inc()
-            await self.store.finish_alert(alert["id"], status="failed", now=now, error=str(exc))
+            await self.store.finish_alert(alert["id"], status="failed", now=self.now(), error=str(exc))
             if isinstance(exc, ChannelAuthError):
                 log.error("channel_credentials_refused", channel=channel.name, error=str(exc))
             else:
@@ -178,10 +417,12 @@ class NotifierService:
                             error=str(exc))
                 await self.store.pause_subscription(sub["id"], str(exc))
                 self.invalidate_subscriptions()
-        else:
-            await self.store.finish_alert(alert["id"], status="sent", now=now, message_ref=ref)
-            metrics.ALERTS_SENT.labels(channel=channel.name).inc()
-            metrics.END_TO_END_LATENCY.observe((self.now() - dev.first_seen).total_seconds())
+            return None
+        # Recorded at once, before anything else is awaited: this is the window a crash repeats.
+        await self.store.finish_alert(alert["id"], status="sent", now=self.now(), message_ref=ref)
+        metrics.ALERTS_SENT.labels(channel=channel.name).inc()
+        metrics.END_TO_END_LATENCY.observe((self.now() - dev.first_seen).total_seconds())
+        return None
 
     async def _maybe_send_digests(self) -> None:
         loop = asyncio.get_running_loop()
@@ -189,7 +430,8 @@ class NotifierService:
             return
         self._digests_checked = loop.time()
         now = self.now()
-        subs = {s["id"]: s for s in await self.store.list_subscriptions()}
+        await self._refresh_subscriptions()
+        subs = self._subs_by_id
         for sub_id, oldest in await self.store.digest_backlog():
             sub = subs.get(sub_id)
             if sub is None or sub["paused"] or sub["channel"] not in self.channels:
