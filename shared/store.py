@@ -24,12 +24,17 @@ from shared.store_schema import (
     feeds,
     metadata,
     outbox,
+    revisions,
     schema_version,
     seen_items,
     subscriptions,
 )
 
 __all__ = ["Store", "StoredDevelopment"]
+
+# Alerts with the development revision they carry.
+_ALERTS = select(outbox, revisions.c.payload).join(revisions, and_(
+    revisions.c.development_id == outbox.c.development_id, revisions.c.revision == outbox.c.revision))
 
 
 @dataclass(frozen=True)
@@ -253,8 +258,12 @@ class Store:
         if not rows:
             return 0
         stmt = self._insert(outbox).on_conflict_do_nothing(index_elements=["idem_key"])
-        values = [{"status": "pending", "attempts": 0, **r} for r in rows]
+        payloads = {(r["development_id"], r["revision"]): r["payload"] for r in rows}
+        values = [{"status": "pending", "attempts": 0, **{k: v for k, v in r.items() if k != "payload"}}
+                  for r in rows]
         async with self.engine.begin() as conn:
+            await conn.execute(self._insert(revisions).on_conflict_do_nothing(), [
+                {"development_id": d, "revision": n, "payload": p} for (d, n), p in payloads.items()])
             if self.dialect == "sqlite":  # sqlite3 sums an executemany's changes: no counting needed
                 return int((await conn.execute(stmt, values)).rowcount)
             before = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
@@ -274,7 +283,7 @@ class Store:
                 return []
             await conn.execute(update(outbox).where(outbox.c.id.in_(ids), free).values(
                 lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
-            rows = await conn.execute(select(outbox).where(
+            rows = await conn.execute(_ALERTS.where(
                 outbox.c.id.in_(ids), outbox.c.lease_owner == owner).order_by(outbox.c.id))
             return [dict(r._mapping) for r in rows]
 
@@ -356,7 +365,7 @@ class Store:
         async with self.engine.begin() as conn:
             await conn.execute(update(outbox).where(mine, free).values(
                 lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
-            rows = await conn.execute(select(outbox).where(mine, outbox.c.lease_owner == owner)
+            rows = await conn.execute(_ALERTS.where(mine, outbox.c.lease_owner == owner)
                                       .order_by(outbox.c.id))
             return [dict(r._mapping) for r in rows]
 
@@ -369,6 +378,15 @@ class Store:
             values |= {"sent_at": now, "message_ref": message_ref}
         async with self.engine.begin() as conn:
             await conn.execute(update(outbox).where(outbox.c.id.in_(list(ids))).values(**values))
+
+    async def sent_payloads(self) -> list[dict[str, Any]]:
+        """The development payload of every sent alert, in sending order (for audits and tests)."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(revisions.c.payload).join(outbox, and_(
+                revisions.c.development_id == outbox.c.development_id,
+                revisions.c.revision == outbox.c.revision)).where(outbox.c.status == "sent")
+                .order_by(outbox.c.sent_at, outbox.c.id))
+            return [r[0] for r in rows]
 
     async def outbox_counts(self) -> dict[str, int]:
         async with self.engine.connect() as conn:

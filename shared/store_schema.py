@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["SCHEMA_VERSION", "developments", "feeds", "metadata", "outbox", "seen_items",
+__all__ = ["SCHEMA_VERSION", "developments", "feeds", "metadata", "outbox", "revisions", "seen_items",
            "subscriptions"]
 
 SCHEMA_VERSION = 1
@@ -108,7 +108,6 @@ outbox = Table(
     Column("subscription_id", Integer, nullable=False),
     Column("development_id", String(64), nullable=False),
     Column("revision", Integer, nullable=False),
-    Column("payload", JSON, nullable=False),
     Column("status", String(20), nullable=False, default="pending"),  # pending|sent|failed|digest
     Column("attempts", Integer, nullable=False, default=0),
     Column("not_before", UTCDateTime(), nullable=False),
@@ -119,5 +118,13 @@ outbox = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime()),
 )
+# Each revision of a development once, however many subscribers its alerts go to.
+revisions = Table(
+    "revisions", metadata,
+    Column("development_id", String(64), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("payload", JSON, nullable=False),
+)
+
 Index("ix_outbox_due", outbox.c.status, outbox.c.not_before)
 Index("ix_outbox_dev", outbox.c.subscription_id, outbox.c.development_id)

@@ -13,7 +13,7 @@ from typing import Final
 from shared.messages import Label
 
 from .normalize import fold_pattern
-from .scan import WordScanner
+from .scan import WordScanner, dispatch, dispatch_alternation
 
 __all__ = [
     "BOUND_ABOUT_WORDS",
@@ -113,9 +113,13 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
     "ar": re.compile(rf"(?<!\w){_AR_PROCLITICS}{_body(_AR)}(?!\w)"),
 }
 # The same triggers for scanning (see scan.py): start = first character of the trigger and its proclitics.
+# Alternatives are regrouped by first character (scan.dispatch_alternation): read the family of a match
+# with scan.family_of(match.lastgroup).
 TRIGGER_SCAN: Final[dict[str, WordScanner]] = {
-    "en": WordScanner(rf"{_body(_EN)}\b"),
-    "ar": WordScanner(rf"{_AR_PROCLITICS}{_body(_AR)}(?!\w)"),
+    "en": WordScanner(dispatch_alternation({f: fold_pattern(p) for f, p in _EN.items()}) + r"\b"),
+    "ar": WordScanner(
+        _AR_PROCLITICS + dispatch_alternation({f: fold_pattern(p) for f, p in _AR.items()}) + r"(?!\w)"
+    ),
 }
 
 # Cues in the clause before a trigger that make it a plan, call, denial, refusal or background.
@@ -130,23 +134,25 @@ _NEG_EN = (
     r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential)\b"
     r"|\bto\s*$"
 )
-_NEG_AR = fold_pattern(
-    r"(?<!\w)(?:[وف])?(?:نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
+_NEG_AR_WORDS = fold_pattern(
+    r"نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
     r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
     r"|طالب|طالبت|يطالب|تطالب|مطالبة|ناشد|ناشدت|مهلة|أمهل|أمهلت|إنذار|إنذارا|رفض|رفضت|يرفض|ترفض|يرفضون"
     r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|منذ|استعدادات"
     r"|تحضيرا|تمهيدا|بانتظار|يذكر|كان قد|كانت قد"
     r"|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هددت|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
-    r"|معركة|حملة|عملية|هجوما|هجوم)(?!\w)"
+    r"|معركة|حملة|عملية|هجوما|هجوم"
 )
+_NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {
     "en": re.compile(_NEG_EN),
     "ar": re.compile(_NEG_AR),
 }
 # The same cues for scanning (scan.py); every cue starts with a word character.
+# Alternatives regrouped by first character (scan.dispatch): same matches, fewer tests per position.
 NEGATION_SCAN: Final[dict[str, WordScanner]] = {
-    "en": WordScanner(_NEG_EN.removeprefix(r"\b").replace(r"|\bto\s*$", r"|to\s*$")),
-    "ar": WordScanner(_NEG_AR.removeprefix(r"(?<!\w)")),
+    "en": WordScanner(dispatch(_NEG_EN.removeprefix(r"\b").replace(r"|\bto\s*$", r"|to\s*$"))),
+    "ar": WordScanner(rf"(?:[وف])?{dispatch(_NEG_AR_WORDS)}(?!\w)"),
 }
 # Arabic cues that only block a trigger when they come right before it ("معركة تحرير", "حملة السيطرة").
 PURPOSE_ONLY_AR: Final = frozenset(fold_pattern(w) for w in ("معركة", "حملة", "عملية", "هجوما", "هجوم"))

@@ -24,9 +24,16 @@ _CLAUSE_START: Final = re.compile(
     ),
     re.S,
 )
+# Every clause start holds one of these: a quick test before _CLAUSE_START backtracks over the window.
+_CLAUSE_CUE: Final = re.compile(fold_pattern(r"[;؛:.!?,،]|while|whereas"))
 _ADJ_EN: Final = WordScanner(
     r"(?:since|prior to|ahead of|before|negotiations?\s+(?:on|over|for|about)"
     r"|talks\s+(?:on|over|for|about))\s+(?:its|the|their|his|a)?\s*$"
+)
+# The last word of every _ADJ_EN match (it ends with `\s*$`): a quick test before the scan.
+_ADJ_EN_LAST: Final = (
+    *("its", "the", "their", "his", "a"),
+    *("since", "to", "of", "before", "on", "over", "for", "about"),
 )
 _ADJ_AR: Final = WordScanner(
     fold_pattern(
@@ -57,21 +64,23 @@ def is_negated(text: str, start: int, end: int, sentence_start: int, lang: str) 
     if ends_with_word(left, _COORDINATED) or text.startswith("و", start):
         # "urged them to lay down their arms and surrender": the cue governs both verbs.
         left = text[max(sentence_start, start - 2 * _WINDOW) : start]
-    clause = _CLAUSE_START.match(left)
+    clause = _CLAUSE_START.match(left) if _CLAUSE_CUE.search(left) else None
     if clause:
         left = left[clause.end() :]
     if lang == "ar":
-        if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.search(left) >= 0:
+        if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left):
             return True
-        return NEGATION_SCAN["ar"].search(left) >= 0 and not _only_purpose(left)
-    if _ADJ_EN.search(left) >= 0:
+        return NEGATION_SCAN["ar"].found_in(left) and not _only_purpose(left)
+    tail = left.rstrip()
+    if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
         return True
     if "may" in left:
         left = _MAY_MONTH.sub(lambda m: " " * len(m.group()), left)  # "11 May" is a date, not a modal
-    ok = TO_OK_EN.search(left) if "to" in left else None
+        tail = left.rstrip()
+    ok = TO_OK_EN.search(left) if tail.endswith("to") else None  # it ends with `to\s*$`
     if ok:
         left = left[: ok.start()]
-    return NEGATION_SCAN["en"].search(left) >= 0
+    return NEGATION_SCAN["en"].found_in(left)
 
 
 def _only_purpose(left: str) -> bool:

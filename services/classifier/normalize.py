@@ -43,7 +43,22 @@ _DROP_TABLE = {
     for cp in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]
 }
 _FOLD_DROP: dict[int, str | None] = {**_FOLD, **_DROP_TABLE}  # one pass instead of two
+# str.translate looks every character up in a dict once the text is not ASCII (~100 ns a character);
+# one str.replace per folded character present is ~20x faster. No replacement yields a character
+# that is itself replaced, so the order of the replacements does not matter.
+_REPLACEMENTS: tuple[tuple[str, str], ...] = tuple((chr(k), v or "") for k, v in _FOLD_DROP.items())
+assert not {d for _, d in _REPLACEMENTS} & {s for s, _ in _REPLACEMENTS}
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+
+
+def _fold_drop(text: str) -> str:
+    """text.translate(_FOLD_DROP), faster."""
+    if text.isascii():
+        return text  # nothing to fold or drop
+    for src, dst in _REPLACEMENTS:
+        if src in text:
+            text = text.replace(src, dst)
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,14 +88,14 @@ def normalize(text: str) -> Normalized:
     """Fold letters, digits and case; drop diacritics and tatweel, recording offsets if any were dropped."""
     first = _DROPPED.search(text)  # folding maps nothing into or out of the dropped set
     if first is None:
-        return Normalized(_lower_same_length(text.translate(_FOLD)))
+        return Normalized(_lower_same_length(_fold_drop(text)))
     dropped = tuple(m.start() - rank for rank, m in enumerate(_DROPPED.finditer(text, first.start())))
-    return Normalized(_lower_same_length(text.translate(_FOLD_DROP)), dropped)
+    return Normalized(_lower_same_length(_fold_drop(text)), dropped)
 
 
 def normalize_text(text: str) -> str:
     """Normalised text only, for lexicon entries and comparisons."""
-    return _lower_same_length(text.translate(_FOLD_DROP))
+    return _lower_same_length(_fold_drop(text))
 
 
 def fold_pattern(pattern: str) -> str:

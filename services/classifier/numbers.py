@@ -97,12 +97,19 @@ NUMBER_RE = re.compile(rf"(?<![\w.,]){_WORDY}|(?<![\d.,])(?P<d2>\d+(?:\.\d+)?)(?
 # For scanning (scan.py): the first branch of NUMBER_RE, and digits glued to a word ("الـ24", "48ساعة")
 # whose look-behind (not after a digit, point or comma) find_numbers checks itself.
 _WORDY_SCAN = WordScanner(_WORDY, not_after=r"\w.,")
+# The same for ASCII text, where no Arabic word can match: the Arabic branches left out (the `ar`
+# group kept, as a class no ASCII character is in).
+_WORDY_ASCII = (
+    rf"(?:(?P<d>{_DIGITS})(?:\s*(?:million|thousand))?|(?P<en>{_EN_SEQ})|(?P<ar>[^\x00-\x7f]))(?![\w])"
+)
+_WORDY_SCAN_ASCII = WordScanner(_WORDY_ASCII, not_after=r"\w.,")
 _GLUED = re.compile(r"\d\d*(?:\.\d+)?(?!\d)")
+_GLUED_ASCII = re.compile(r"[0-9][0-9]*(?:\.[0-9]+)?(?![0-9])")  # the same on ASCII text, tested faster
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs ~3x more to build, and these are many
 class NumberMatch:
-    """A number found in normalised text."""
+    """A number found in normalised text (read-only by convention)."""
 
     start: int
     end: int
@@ -214,9 +221,10 @@ def _glued(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> li
     """Digit runs that NUMBER_RE's second branch reads: not after a digit, point or comma, and not
     inside a match of the first branch."""
     out = []
-    for m in _GLUED.finditer(text, start, stop):
+    span_starts = {a for a, _ in spans}  # most digit runs start a number already read
+    for m in (_GLUED_ASCII if text.isascii() else _GLUED).finditer(text, start, stop):
         s0 = m.start()
-        if (s0 and text[s0 - 1] in ".,") or any(a <= s0 < b for a, b in spans):
+        if s0 in span_starts or (s0 and text[s0 - 1] in ".,") or any(a <= s0 < b for a, b in spans):
             continue
         out.append(NumberMatch(s0, m.end(), float(m.group())))
     return out
@@ -231,7 +239,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
     stop = len(text) if end is None else end
     out: list[NumberMatch] = []
     spans: list[tuple[int, int]] = []
-    for s0, m in _WORDY_SCAN.finditer(text, start, stop):
+    ascii_only = text.isascii()  # a flag of the string: free
+    for s0, m in (_WORDY_SCAN_ASCII if ascii_only else _WORDY_SCAN).finditer(text, start, stop):
         spans.append((s0, m.end()))
         value = _value(m)
         if value is not None:
@@ -239,6 +248,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
     glued = _glued(text, start, stop, spans)
     if glued:
         out = sorted(out + glued, key=lambda n: n.start)
+    if ascii_only:
+        return out  # every dual is an Arabic word
     duals = [NumberMatch(s0, s0, 2.0) for s0, _ in _DUAL_SCAN.finditer(text, start, stop)]
     if duals:
         out = sorted(out + duals, key=lambda n: n.start)

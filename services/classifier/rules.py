@@ -20,6 +20,7 @@ from .negation import is_negated, is_object_not_territory
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
 from .places import Mention, find_entities
+from .scan import family_of
 
 __all__ = ["Classification", "FigureDetail", "MentionRef", "classify"]
 
@@ -32,6 +33,8 @@ _SENTENCE_END: Final = re.compile(
 _AREA_ANY: Final = re.compile(
     fold_pattern(r"square kilomet|sq\.? ?km|km2|km ?²|كم ?مربع|كم2|كيلومتر(?:ا|ات)? مربع")
 )
+_KM_AR: Final = fold_pattern("كم")
+_KILOMETRE_AR: Final = fold_pattern("كيلومتر")
 _VAGUE_WINDOW: Final = 30
 _RECAPTURE_BEFORE: Final = re.compile(fold_pattern(r"(?:استعادة|إعادة|استعادت|أعادت|re-?established)\s*$"))
 
@@ -75,6 +78,11 @@ class Classification:
     sentence_starts: list[int] = field(default_factory=list)
 
 
+def _has_area_cue(text: str) -> bool:
+    """Every match of _AREA_ANY holds one of these; four substring tests cost less than its scan."""
+    return "km" in text or "sq" in text or _KM_AR in text or _KILOMETRE_AR in text
+
+
 def _sentences(text: str) -> list[int]:
     starts = [0]
     size = len(text)
@@ -94,7 +102,7 @@ def _triggers(
 ) -> list[tuple[int, Trig]]:
     out: list[tuple[int, Trig]] = []
     for t0, m in TRIGGER_SCAN[lang].finditer(norm, begin):
-        family = m.lastgroup or ""
+        family = family_of(m.lastgroup)
         if names and any(s <= t0 < e for s, e in names):
             continue  # "تحرير" in "هيئة تحرير الشام" is part of a name
         if family == "capture" and _RECAPTURE_BEFORE.search(norm, max(0, t0 - 12), t0):
@@ -119,16 +127,16 @@ def classify(text: str, lang: str | None = None) -> Classification:
     places = _unique(m.name for m in mentions if m.kind == "place")
     actors = _unique(m.name for m in mentions if m.kind == "actor")
     first = TRIGGER_SCAN[lang].search(norm.text)
-    if first < 0 and _AREA_ANY.search(norm.text) is None:
+    areas = [m.start() for m in _AREA_ANY.finditer(norm.text)] if _has_area_cue(norm.text) else []
+    if first < 0 and not areas:
         return Classification([], [], places, actors, [], lang, mentions=mentions)
     starts = _sentences(norm.text)
     trigs = _triggers(norm.text, lang, starts, first if first >= 0 else len(norm.text), names)
     by_sentence: dict[int, list[Trig]] = {}
     for sent, trig in trigs:
         by_sentence.setdefault(sent, []).append(trig)
-    if _AREA_ANY.search(norm.text):
-        for m in _AREA_ANY.finditer(norm.text):
-            by_sentence.setdefault(bisect.bisect_right(starts, m.start()) - 1, [])
+    for area in areas:
+        by_sentence.setdefault(bisect.bisect_right(starts, area) - 1, [])
     found: list[tuple[int, Found]] = []
     for sent in sorted(by_sentence):
         s0 = starts[sent]
@@ -150,21 +158,7 @@ def _assemble(
     places: list[str],
     actors: list[str],
 ) -> Classification:
-    spans: dict[Label, list[tuple[int, int, int]]] = {}
-    figures: list[Figure] = []
-    details: list[FigureDetail] = []
-    used: set[int] = set()
-    for sent, f in found:
-        label = _label_of_kind(f.kind)
-        o0, o1 = norm.original(f.start), norm.original(f.end)
-        w0, w1 = (norm.original(f.who[0]), norm.original(f.who[1])) if f.who[1] > f.who[0] else (o1, o1)
-        who = text[w0:w1]
-        figures.append(Figure(kind=f.kind, count=f.count, who=who, bound=f.bound))  # type: ignore[arg-type]
-        details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
-        lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
-        if f.trigger:
-            used.add(id(f.trigger))
-        spans.setdefault(label, []).append((sent, lo, hi))
+    figures, details, spans, used = _figures(text, norm, found)
     for sent, t in trigs:
         if t.negated or id(t) in used:
             continue
@@ -176,21 +170,51 @@ def _assemble(
                 continue  # a casualty word without any amount is not a toll
         spans.setdefault(label, []).append((sent, t.start, t.end))
     labels = [lab for lab in _LABEL_ORDER if lab in spans]
-    evidence = [
-        Evidence(
-            label=lab,
-            start=norm.original(lo),
-            end=norm.original(hi),
-            text=text[norm.original(lo) : norm.original(hi)],
-        )
-        for lab in labels
-        for _, lo, hi in spans[lab]
-    ]
+    if norm.offsets is None:  # offsets in the normalised text are those of the original
+        evidence = [
+            Evidence(label=lab, start=lo, end=hi, text=text[lo:hi])
+            for lab in labels
+            for _, lo, hi in spans[lab]
+        ]
+        orig_starts = starts
+    else:
+        orig = norm.original
+        evidence = [
+            Evidence(label=lab, start=orig(lo), end=orig(hi), text=text[orig(lo) : orig(hi)])
+            for lab in labels
+            for _, lo, hi in spans[lab]
+        ]
+        orig_starts = [orig(s) for s in starts]
     label_sentences = {lab: sorted({s for s, _, _ in spans[lab]}) for lab in labels}
-    orig_starts = [norm.original(s) for s in starts]
     return Classification(
         labels, figures, places, actors, evidence, lang, details, mentions, label_sentences, orig_starts
     )
+
+
+def _figures(
+    text: str, norm: Normalized, found: list[tuple[int, Found]]
+) -> tuple[list[Figure], list[FigureDetail], dict[Label, list[tuple[int, int, int]]], set[int]]:
+    """Figures and their details in original offsets, evidence spans per label, ids of triggers used."""
+    spans: dict[Label, list[tuple[int, int, int]]] = {}
+    figures: list[Figure] = []
+    details: list[FigureDetail] = []
+    used: set[int] = set()
+    same = norm.offsets is None
+    orig = norm.original
+    for sent, f in found:
+        label = _label_of_kind(f.kind)
+        o0, o1 = (f.start, f.end) if same else (orig(f.start), orig(f.end))
+        if f.who[1] > f.who[0]:
+            w0, w1 = f.who if same else (orig(f.who[0]), orig(f.who[1]))
+        else:
+            w0, w1 = o1, o1
+        figures.append(Figure(kind=f.kind, count=f.count, who=text[w0:w1], bound=f.bound))  # type: ignore[arg-type]
+        details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
+        lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
+        if f.trigger:
+            used.add(id(f.trigger))
+        spans.setdefault(label, []).append((sent, lo, hi))
+    return figures, details, spans, used
 
 
 def _label_of_kind(kind: str) -> Label:
@@ -205,7 +229,14 @@ def _mentions(text: str, norm: Normalized, lang: str) -> tuple[list[MentionRef],
     """Mentions in original offsets, and multi-word actor names' spans in normalised offsets."""
     same = norm.offsets is None and len(norm.text) == len(text)
     found: list[Mention] = find_entities(norm.text, text if same else None)
-    refs = [MentionRef(m.kind, m.entity.id, m.entity.name(lang), norm.original(m.start)) for m in found]
+    arabic = lang == "ar"
+    orig = norm.original
+    refs = [
+        MentionRef(
+            m.kind, m.entity.id, m.entity.ar if arabic else m.entity.en, m.start if same else orig(m.start)
+        )
+        for m in found
+    ]
     names = [(m.start, m.end) for m in found if m.kind == "actor" and " " in norm.text[m.start : m.end]]
     return refs, names
 

@@ -14,6 +14,7 @@ from typing import Final
 
 from .normalize import fold_pattern
 from .numbers import NumberMatch
+from .scan import dispatch, has_astral, spelled_out
 
 __all__ = ["who_span"]
 
@@ -22,15 +23,26 @@ def _c(p: str) -> re.Pattern[str]:
     return re.compile(fold_pattern(p))
 
 
-_WHO_STOP: Final = _c(
-    r"\b(?:were|was|are|is|have|has|had|and|in|on|at|by|from|during|after|when|while|who|including|that|"
+_STOP_EN: Final = (
+    r"were|was|are|is|have|has|had|and|in|on|at|by|from|during|after|when|while|who|including|that|"
     r"with|as|to|of|according|since|for|near|reportedly|over|inside|across|amid|under|among|this|last"
     r"|kill\w*|die[sd]?|dead|wound\w*|injur\w*|surrender\w*|fled|flee\w*|handed|laid|gave|executed"
-    r"|abducted|lost|perished)\b"
-    r"|(?<!\w)(?:في|على|خلال|بعد|منذ|الذين|اللذين|ممن|جراء|إثر|اثر|بينهم|منهم|حسب|بحسب|وفق|قرب|إلى|الى"
-    r"|عن|كما|حيث|لدى|لديه|أنفسهم|انفسهم|نفسه|أنفسهن|سلموا|قتلوا|قضوا|استسلموا|لقوا|أصيبوا|جرحوا|ألقوا|بينما|فيما|مع)(?!\w)"
-    r"|(?<!\w)و(?=\d|عدد|أصيب|اصيب|قتل|جرح|سقط|استسلم|سلم|أسر|اسر|فقد)|[,،.;:()]"
+    r"|abducted|lost|perished"
 )
+_STOP_AR: Final = (
+    r"في|على|خلال|بعد|منذ|الذين|اللذين|ممن|جراء|إثر|اثر|بينهم|منهم|حسب|بحسب|وفق|قرب|إلى|الى"
+    r"|عن|كما|حيث|لدى|لديه|أنفسهم|انفسهم|نفسه|أنفسهن|سلموا|قتلوا|قضوا|استسلموا|لقوا|أصيبوا|جرحوا|ألقوا|بينما|فيما|مع"
+)
+_STOP_WA: Final = r"و(?=\d|عدد|أصيب|اصيب|قتل|جرح|سقط|استسلم|سلم|أسر|اسر|فقد)"
+_STOP_WORDS: Final = dispatch(fold_pattern(rf"(?:{_STOP_EN})\b|(?:{_STOP_AR})(?!\w)|{_STOP_WA}"))
+# A stop is `\b(?:EN)\b|(?<!\w)(?:AR)(?!\w)|(?<!\w)WA|[,،.;:()]` (every English word starts with a word
+# character, so `\b` before it is `(?<!\w)`). It is searched as punctuation or a stop word behind a
+# non-word character, which lets the engine skip word characters in C; the words are regrouped by
+# first letter (scan.dispatch).
+# (The first class spelled out for ASCII text and text without astral characters: see scan.spelled_out.)
+_WHO_STOP: Final = re.compile(r"(?P<p>[,،.;:()])|[^\w]" + _STOP_WORDS)
+_WHO_STOP_ASCII: Final = re.compile(r"(?P<p>[,،.;:()])|" + spelled_out(r"\w")[0] + _STOP_WORDS)
+_WHO_STOP_BMP: Final = re.compile(r"(?P<p>[,،.;:()])|" + spelled_out(r"\w")[1] + _STOP_WORDS)
 _WHO_SKIP: Final = _c(r"^\s*(?:more|other|others|additional|من|من بين)\s+")
 _WORD: Final = re.compile(r"[^\s\"'“”()]+")
 _NOT_WHO: Final = frozenset(fold_pattern(w) for w in ("others", "آخرين", "اخرين", "more", "another"))
@@ -42,14 +54,24 @@ _NUMBER_OF: Final = _c(
 )
 
 
+def _stop(rest: str) -> int:
+    """Where the first stop in rest starts, or len(rest). The space put before rest stands for its start,
+    so a stop word at rest[0] is found too."""
+    spaced = " " + rest
+    pattern = _WHO_STOP_ASCII if spaced.isascii() else _WHO_STOP if has_astral(spaced) else _WHO_STOP_BMP
+    m = pattern.search(spaced)
+    if m is None:
+        return len(rest)
+    return m.start() - 1 if m.group("p") else m.start()
+
+
 def _phrase(text: str, begin: int, stop_at: int, max_words: int) -> tuple[int, int]:
     rest = text[begin:stop_at]
     skip = _WHO_SKIP.match(rest)
     if skip:
         begin += skip.end()
         rest = rest[skip.end() :]
-    stop = _WHO_STOP.search(rest)
-    head = rest[: stop.start()] if stop else rest
+    head = rest[: _stop(rest)]
     words = list(islice(_WORD.finditer(head), max_words))
     while words and words[-1].group() in _TRAILING:
         words.pop()  # "عنصراً من" cut before its noun: keep the head noun only

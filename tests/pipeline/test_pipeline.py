@@ -63,13 +63,7 @@ class Pipeline:
 
 
 async def sent_developments(store: Store) -> list[Development]:
-    from sqlalchemy import select
-
-    from shared.store_schema import outbox
-
-    async with store.engine.connect() as conn:
-        rows = await conn.execute(select(outbox.c.payload).where(outbox.c.status == "sent").order_by(outbox.c.id))
-        return [Development.model_validate(r[0]) for r in rows]
+    return [Development.model_validate(p) for p in await store.sent_payloads()]
 
 
 def story_told(devs: list[Development]) -> bool:

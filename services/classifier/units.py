@@ -1,0 +1,101 @@
+"""What follows or precedes a number: a date or duration (not a count), a unit (area, percent,
+settlements), or a running-total verb ("rose to 388", "ارتفع ... إلى 388").
+
+Each question is one regex call: the original per-unit patterns are joined into one alternation
+tried in the same order, so the first unit that matched before is the one that matches now.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .normalize import fold_pattern
+from .numbers import NumberMatch
+from .scan import WordScanner, dispatch
+from .tails import ends_with_word
+
+__all__ = ["is_time_or_date", "total_verb_in", "unit_after"]
+
+
+def _c(p: str) -> re.Pattern[str]:
+    return re.compile(fold_pattern(p))
+
+
+MONTH_WORDS: Final = tuple(
+    fold_pattern(w)
+    for w in (
+        "jan january feb february march mar april apr may jun june jul july aug august sep sept sepember"
+        " september oct october nov november dec december يناير فبراير مارس أبريل إبريل مايو يونيو يوليو"
+        " أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون_الثاني كانون_الأول شباط آذار نيسان أيار حزيران تموز آب"
+        " أيلول تشرين_الأول تشرين_الثاني"
+    )
+    .replace("_", " ")
+    .split(" ")
+    if w
+)
+_TIME_WORDS: Final = fold_pattern(
+    r"hours?|days?|weeks?|months?|years?|minutes?|am|pm|a\.m\.|p\.m\.|km\b(?!\s*(?:2|²))"
+    r"|kilometers? (?:from|away|north|south|east|west)|miles?|ساعة|ساعات|يوم|يوما|أيام|أسبوع|أسابيع|شهر"
+    r"|أشهر|شهور|سنة|سنوات|سنين|عام|عاما|أعوام|دقيقة|دقائق|صباحا|مساء|ظهرا"
+    r"|كيلومتر(?:ات)?(?! مربع)|كلم(?! مربع)"
+)
+# Either of `^\s*<date>` and `^\s*<duration or distance>` in one call. No branch can start with a
+# space, so the leading spaces are taken possessively (`\s*+`), and the word lists are regrouped by
+# first letter (scan.dispatch): the same texts match, with far less backtracking.
+_DATE_OR_TIME_AFTER: Final = re.compile(
+    r"\s*+(?:(?:st|nd|rd|th)?\s*(?:of\s+|"
+    + fold_pattern("من")
+    + r"\s+)?"
+    + dispatch("|".join(map(re.escape, MONTH_WORDS)))
+    + r"(?!\w)|(?:-|–)?\s*"
+    + dispatch(_TIME_WORDS)
+    + r"(?!\w))"
+)
+# Area, ignored area units, percent, then settlements: the first group that matches names the unit
+# (no branch starts with a space, so the leading spaces are taken possessively).
+_UNIT_AFTER: Final = _c(
+    r"\s*+(?:(?P<area>square\s+kilomet(?:er|re)s?|sq\.?\s*km|km2|km\s*2|كم\s*مربع|كم2"
+    r"|كيلومتر(?:ا|ات)?\s*مربع(?:ا)?|كيلو\s*متر(?:ا)?\s*مربع(?:ا)?)"
+    r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم)"
+    r"|(?P<percent>%|percent|per cent|٪|بالمئة|بالمائة|في المئة|في المائة)"
+    r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?|قرى|قرية|قريتين|قريتان)"
+    r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|أحياء|حي|حيين)"
+    r"|(?P<localities>towns?|localities|locations|areas|positions|بلدات|بلدة|بلدتين|مناطق|مواقع|نقاط))(?!\w))"
+)
+_TOTAL_EN: Final = (
+    r"rose|risen|rises|rising|climbed|climbs|reached|reaches|increased|jumped|stands|stood|hit|grew|brings"
+    r"|brought|bringing|total(?:led|ed|ing|s)?"
+)
+_TOTAL_AR: Final = r"ارتفع|ارتفعت|يرتفع|ترتفع|وصل|وصلت|يصل|تصل|بلغ|بلغت|يبلغ|تبلغ|تجاوز|تجاوزت"
+# `\b(?:EN)\b|(?<!\w)(?:و|ف|ل)?(?:AR)(?!\w)`: the optional proclitic spelled out (with it first, as the
+# greedy `?` tries), the words regrouped by first letter (scan.dispatch), scanned from word starts.
+_TOTAL_VERB: Final = WordScanner(
+    dispatch(
+        fold_pattern(
+            rf"(?:{_TOTAL_EN})\b|"
+            + "|".join(rf"{proclitic}(?:{_TOTAL_AR})(?!\w)" for proclitic in ("و", "ف", "ل", ""))
+        )
+    )
+)
+
+
+def is_time_or_date(text: str, n: NumberMatch) -> bool:
+    """A date ("12 March", "March 12"), a duration or distance ("48 hours", "5 km"), or a bare year."""
+    if _DATE_OR_TIME_AFTER.match(text[n.end : n.end + 30]) or ends_with_word(
+        text[max(0, n.start - 20) : n.start], MONTH_WORDS
+    ):
+        return True
+    # A bare year; tolls of exactly 1900-2099 are written with a separator ("1,950").
+    return n.value.is_integer() and 1900 <= n.value <= 2099 and n.end - n.start == 4
+
+
+def unit_after(text: str, n: NumberMatch) -> str | None:
+    """'area', 'ignored', 'percent', 'villages', 'settlements', 'neighbourhoods' or 'localities'."""
+    m = _UNIT_AFTER.match(text[n.end : n.end + 40])
+    return m.lastgroup if m else None
+
+
+def total_verb_in(window: str) -> bool:
+    """A running-total verb ("rose", "reached", "ارتفع", "وبلغت") anywhere in the window."""
+    return _TOTAL_VERB.found_in(window)
