@@ -113,7 +113,8 @@ def start_poller(env: dict[str, str], log_path: Path, lease_s: float) -> subproc
     """Start `frontwatch poller` in its own process, with leases of `lease_s` seconds."""
     with log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "tests.poller._poller_proc", str(lease_s)], cwd=ROOT, env=env,
+            [sys.executable, "-m", "services.cli", "poller"], cwd=ROOT,
+            env={**env, "FRONTWATCH_POLLER_LEASE_S": str(lease_s)},
             stdout=subprocess.DEVNULL, stderr=log)
 
 
