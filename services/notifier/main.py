@@ -17,16 +17,15 @@ back at once: no duplicate, nothing waits for a lease to expire.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import socket
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from services.notifier._pacing import ChatPacer, Gate
 from services.notifier.channels._limits import SlidingWindowLimiter
-from services.notifier.channels._telegram_http import chat_id_of
 from services.notifier.channels.base import Channel, ChannelAuthError, Delivery
 from services.notifier.channels.telegram import TelegramChannel
 from services.notifier.digest import send_digest
@@ -51,7 +50,6 @@ SUBSCRIPTIONS_TTL_S = 5.0
 MAX_RETRY_WAIT_S = 600.0
 DIGEST_CHECK_S = 15.0
 GATE_PATIENCE_S = 2.0
-PACERS_PRUNE_AT = 10_000
 
 
 def utcnow() -> datetime:
@@ -65,64 +63,6 @@ def retry_delay_s(attempts: int, retry_after_s: float | None) -> float:
 
 class _Stopped(Exception):
     """The service is stopping: the alert was not sent and stays queued."""
-
-
-class _Gate:
-    """At most `size` sends between their request and the commit recording them.
-
-    A send still running after `patience_s` stops counting, so one stuck chat cannot hold up
-    the channel; only then may more than `size` sends be unrecorded at once.
-    """
-
-    def __init__(self, size: int, patience_s: float) -> None:
-        self._slots = asyncio.Semaphore(size)
-        self._patience_s = patience_s
-
-    @contextlib.asynccontextmanager
-    async def hold(self) -> AsyncIterator[None]:
-        await self._slots.acquire()
-        released = False
-
-        def release() -> None:
-            nonlocal released
-            if not released:
-                released = True
-                self._slots.release()
-
-        timer = asyncio.get_running_loop().call_later(self._patience_s, release)
-        try:
-            yield
-        finally:
-            timer.cancel()
-            release()
-
-
-class _ChatPacer:
-    """Telegram's per-chat limits, counted from before the send to after its commit.
-
-    That is a stricter count than the channel's own limiter keeps, so the channel never has to
-    wait for a chat inside the gate.
-    """
-
-    def __init__(self, channel: TelegramChannel) -> None:
-        self._private_interval_s = channel._private_interval_s
-        self._group_per_min = channel._group_per_min
-        self._chats: dict[int | str, SlidingWindowLimiter] = {}
-
-    def limiter(self, target: str) -> SlidingWindowLimiter | None:
-        try:
-            chat_id = chat_id_of(target)
-        except PermanentError:
-            return None  # the channel refuses it without sending
-        found = self._chats.get(chat_id)
-        if found is None:
-            if len(self._chats) >= PACERS_PRUNE_AT:
-                self._chats = {k: v for k, v in self._chats.items() if not v.idle}
-            private = isinstance(chat_id, int) and chat_id > 0
-            found = self._chats[chat_id] = (
-                SlidingWindowLimiter(1, self._private_interval_s) if private
-                else SlidingWindowLimiter(self._group_per_min, 60.0))
-        return found
 
 
 class NotifierService:
@@ -147,8 +87,8 @@ class NotifierService:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
-        self._gates = {name: _Gate(unconfirmed_per_channel, GATE_PATIENCE_S) for name in self.channels}
-        self._pacers = {name: _ChatPacer(ch) for name, ch in self.channels.items()
+        self._gates = {name: Gate(unconfirmed_per_channel, GATE_PATIENCE_S) for name in self.channels}
+        self._pacers = {name: ChatPacer(ch) for name, ch in self.channels.items()
                         if isinstance(ch, TelegramChannel)}
         self._queues: dict[int, deque[dict[str, Any]]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
