@@ -182,6 +182,14 @@ class Store:
             return None
         return StoredDevelopment(row.development_id, row.revision, row.state)
 
+    async def load_developments(self, keys: Sequence[str]) -> dict[str, StoredDevelopment]:
+        """The stored developments among `keys`, in one query."""
+        if not keys:
+            return {}
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(select(developments).where(developments.c.key.in_(list(keys))))
+            return {r.key: StoredDevelopment(r.development_id, r.revision, r.state) for r in rows}
+
     async def save_development(self, key: str, development_id: str, *, revision: int,
                                expected: int | None, state: dict[str, Any], now: datetime) -> bool:
         """Compare-and-set: write `state` at `revision` only if the stored one is `expected`."""

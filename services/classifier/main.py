@@ -20,12 +20,13 @@ from shared import metrics, subjects
 from shared.broker import Bus
 from shared.logging import get_logger
 from shared.messages import Article, Development
-from shared.store import Store
+from shared.store import Store, StoredDevelopment
 
 __all__ = ["ClassifierService"]
 
 log = get_logger("classifier")
 MAX_CONFLICTS = 8
+Loaded = StoredDevelopment | None
 # Recent developments per (label, kind, group) a differently-keyed report is compared with.
 MAX_INDEXED_KEYS = 20
 
@@ -49,9 +50,9 @@ class ClassifierService:
         result = classify(article.text, article.lang)
         metrics.CLASSIFICATION_LATENCY.observe(time.perf_counter() - started)
         for fact in facts_from(article, result):
-            key = await self._resolve_key(fact)
-            dev = await self._fold(key, fact, article)
-            await self._remember(fact, key)
+            key, stored, index = await self._resolve_key(fact)
+            dev = await self._fold(key, fact, article, stored)
+            await self._remember(fact, key, index)
             if dev is not None:
                 await self.bus.publish(
                     dev, subjects.DEVELOPMENTS, msg_id=f"{dev.development_id}:{dev.revision}"
@@ -66,40 +67,42 @@ class ClassifierService:
                     article_id=article.article_id,
                 )
 
-    async def _resolve_key(self, fact: Fact) -> str:
-        """The key of the development this fact reports: its own event key, or that of a recent
-        development an outlet named differently (another place spelling, language or precision)."""
-        key = event_key(fact)
-        if await self.store.load_development(key) is not None:
-            return key
-        index = await self.store.load_development(index_key(fact))
-        candidates = []
-        for known in index.state.get("keys", []) if index else []:
-            stored = await self.store.load_development(known)
-            if stored is not None:
-                candidates.append(DevelopmentState.from_json(stored.state["tracker"]))
+    async def _resolve_key(self, fact: Fact) -> tuple[str, Loaded, Loaded]:
+        """The key of the development this fact reports (its own event key, or that of a recent
+        development an outlet named differently: another place spelling, language or precision),
+        with that key's stored row and the index row, read in at most two queries."""
+        key, ikey = event_key(fact), index_key(fact)
+        rows = await self.store.load_developments([key, ikey])
+        index = rows.get(ikey)
+        if key in rows:
+            return key, rows[key], index
+        known = await self.store.load_developments(index.state.get("keys", []) if index else [])
+        candidates = [DevelopmentState.from_json(row.state["tracker"]) for row in known.values()]
         match = find_match(fact, candidates, now=self.now())
-        return match.key if match is not None else key
+        if match is None:
+            return key, None, index
+        return match.key, known.get(match.key), index
 
-    async def _remember(self, fact: Fact, key: str) -> None:
+    async def _remember(self, fact: Fact, key: str, index: Loaded) -> None:
         """List `key` under its label, kind and group so later reports can find it."""
         ikey = index_key(fact)
         for _ in range(MAX_CONFLICTS):
-            stored = await self.store.load_development(ikey)
-            keys: list[str] = list(stored.state.get("keys", [])) if stored else []
+            keys: list[str] = list(index.state.get("keys", [])) if index else []
             if key in keys:
                 return
             state = {"keys": [key, *keys][:MAX_INDEXED_KEYS]}
             if await self.store.save_development(
-                ikey, "index", revision=stored.revision + 1 if stored else 1,
-                expected=stored.revision if stored else None, state=state, now=self.now(),
+                ikey, "index", revision=index.revision + 1 if index else 1,
+                expected=index.revision if index else None, state=state, now=self.now(),
             ):
                 return
+            index = await self.store.load_development(ikey)
 
-    async def _fold(self, key: str, fact: Fact, article: Article) -> Development | None:
+    async def _fold(self, key: str, fact: Fact, article: Article, stored: Loaded) -> Development | None:
         # Compare-and-set on the row version: a replica that lost the race reloads and retries.
-        for _ in range(MAX_CONFLICTS):
-            stored = await self.store.load_development(key)
+        for attempt in range(MAX_CONFLICTS):
+            if attempt:
+                stored = await self.store.load_development(key)
             last = stored.state.get("last") if stored else None
             if last and article.article_id in {s["article_id"] for s in last["sources"]}:
                 # A redelivered article: the crash may have come between saving and publishing,
