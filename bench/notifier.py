@@ -135,14 +135,14 @@ async def _baseline_match_enqueue(directory: Path, subs: list[dict[str, Any]],
     store = await _store(directory, "baseline.db", subs)
     t0 = time.perf_counter()
     stored = await store.list_subscriptions(active_only=True)
-    insert = sqlite.insert(outbox).on_conflict_do_nothing(index_elements=["idem_key"])
+    insert = sqlite.insert(outbox).on_conflict_do_nothing(
+        index_elements=["development_id", "subscription_id", "revision"])
     for dev in devs:
         payload = dev.model_dump(mode="json")
         wanted = [sub for sub in stored if matches(sub["filters"], dev)]
         async with store.engine.begin() as conn:
             for sub in wanted:
                 await conn.execute(insert, {
-                    "idem_key": f"{sub['id']}:{dev.development_id}:{dev.revision}",
                     "subscription_id": sub["id"], "development_id": dev.development_id,
                     "revision": dev.revision, "payload": payload, "created_at": NOW,
                     "status": "pending", "attempts": 0, "not_before": NOW})

@@ -258,14 +258,16 @@ class Store:
     # --- outbox -------------------------------------------------------------------------------
 
     async def enqueue_alerts(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Commit alerts before any is sent; a row whose idem_key exists is ignored.
+        """Commit alerts before any is sent; an alert already queued for that subscriber and
+        development revision is ignored (the idempotency key).
 
-        Each row has idem_key, subscription_id, development_id, revision, payload, not_before,
-        created_at. Returns how many were new.
+        Each row has subscription_id, development_id, revision, payload, not_before, created_at
+        and optionally status. Returns how many were new.
         """
         if not rows:
             return 0
-        stmt = self._insert(outbox).on_conflict_do_nothing(index_elements=["idem_key"])
+        stmt = self._insert(outbox).on_conflict_do_nothing(
+            index_elements=["development_id", "subscription_id", "revision"])
         payloads = {(r["development_id"], r["revision"]): r["payload"] for r in rows}
         values = [{"status": "pending", "attempts": 0, **{k: v for k, v in r.items() if k != "payload"}}
                   for r in rows]

@@ -104,7 +104,6 @@ subscriptions = Table(
 outbox = Table(
     "outbox", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("idem_key", String(200), nullable=False, unique=True),
     Column("subscription_id", Integer, nullable=False),
     Column("development_id", String(64), nullable=False),
     Column("revision", Integer, nullable=False),
@@ -117,6 +116,9 @@ outbox = Table(
     Column("last_error", Text),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime()),
+    # The idempotency key of an alert: one per subscriber and development revision. It also serves
+    # the look-ups by development (last sent times) and by development and subscriber (message ref).
+    UniqueConstraint("development_id", "subscription_id", "revision", name="uq_outbox_alert"),
 )
 # Each revision of a development once, however many subscribers its alerts go to.
 revisions = Table(
@@ -127,4 +129,4 @@ revisions = Table(
 )
 
 Index("ix_outbox_due", outbox.c.status, outbox.c.not_before)
-Index("ix_outbox_dev", outbox.c.subscription_id, outbox.c.development_id)
+

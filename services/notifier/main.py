@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -144,7 +144,6 @@ class NotifierService:
         last_sent = await self.store.last_sent_times(dev.development_id) if dev.revision > 1 else {}
         payload = dev.model_dump(mode="json")
         queued = await self.store.enqueue_alerts([{
-            "idem_key": f"{sub['id']}:{dev.development_id}:{dev.revision}",
             "subscription_id": sub["id"], "development_id": dev.development_id,
             "revision": dev.revision, "payload": payload, "created_at": now,
             "status": "pending" if sub["mode"] == "immediate" else "digest",
@@ -155,8 +154,8 @@ class NotifierService:
         if dev.revision > 1:
             await self.store.supersede_pending(dev.development_id, dev.revision)
         if queued:
-            for sub in wanted:
-                metrics.ALERTS_QUEUED.labels(channel=sub["channel"]).inc()
+            for channel, count in Counter(sub["channel"] for sub in wanted).items():
+                metrics.ALERTS_QUEUED.labels(channel=channel).inc(count)
             self._wake.set()
 
     # --- delivery loop ----------------------------------------------------------------------

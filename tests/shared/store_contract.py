@@ -79,7 +79,7 @@ class StoreContract:
     async def test_outbox_is_idempotent_and_leased(self, store: Store) -> None:
         """An alert enqueued twice exists once; a leased alert is not handed out twice."""
         sid = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
-        row = {"idem_key": f"{sid}:d1:1", "subscription_id": sid, "development_id": "d1", "revision": 1,
+        row = {"subscription_id": sid, "development_id": "d1", "revision": 1,
                "payload": {"x": 1}, "not_before": T0, "created_at": T0}
         assert await store.enqueue_alerts([row]) == 1
         assert await store.enqueue_alerts([row]) == 0
@@ -93,7 +93,7 @@ class StoreContract:
     async def test_retry_moves_alert_later(self, store: Store) -> None:
         """A retried alert is due again only at its new time."""
         sid = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
-        await store.enqueue_alerts([{"idem_key": "k", "subscription_id": sid, "development_id": "d",
+        await store.enqueue_alerts([{"subscription_id": sid, "development_id": "d",
                                      "revision": 1, "payload": {}, "not_before": T0, "created_at": T0}])
         alert = (await store.lease_due_alerts("a", now=T0, limit=1, lease_s=60))[0]
         await store.finish_alert(alert["id"], status="pending", now=T0, error="429",
