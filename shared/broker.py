@@ -30,6 +30,10 @@ log = get_logger("bus")
 # JetStream drops a second publish with the same Nats-Msg-Id within this window.
 DUPLICATE_WINDOW_S = 24 * 3600.0
 RETRY_PAUSE_S = 1.0
+# Messages one NATS consumer handles at once: handlers mostly wait on the store and the broker,
+# so overlapping them multiplies a replica's throughput; the store's compare-and-set keeps
+# concurrent updates of one development consistent.
+HANDLERS_PER_CONSUMER = 8
 
 
 class Bus:
@@ -108,6 +112,7 @@ class Bus:
             self.broker.subscriber(
                 subject, stream=self._jstream(), durable=f"{self.prefix}{group}".replace(".", "_"),
                 pull_sub=PullSub(batch_size=16, timeout=1.0), ack_policy=AckPolicy.NACK_ON_ERROR,
+                max_workers=HANDLERS_PER_CONSUMER,
             )(consume)
         elif self.scheme in ("amqp", "amqps"):
             self.broker.subscriber(

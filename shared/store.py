@@ -52,7 +52,9 @@ class Store:
         self.schema = schema
         parsed = make_url(url)
         self.dialect = parsed.get_backend_name()
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        # No pre-ping: it costs a round trip per query. A dropped connection fails that one call
+        # (the message is redelivered, the loop retries) and SQLAlchemy discards the connection.
+        kwargs: dict[str, Any] = {"pool_pre_ping": False}
         if self.dialect == "sqlite":
             if parsed.database:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

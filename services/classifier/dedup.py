@@ -17,13 +17,15 @@ __all__ = ["NEAR_DUPLICATE", "signature", "similarity"]
 NUM_PERM: Final = 64
 NEAR_DUPLICATE: Final = 0.6  # estimated Jaccard of word 3-shingles above which two texts are one report
 _WORD: Final = re.compile(r"\w+")
+# Drawing the permutations costs more than hashing a short report: draw them once.
+_PROTOTYPE: Final = MinHash(num_perm=NUM_PERM, seed=7)
 
 
 def signature(text: str) -> list[int]:
     """MinHash signature of the normalised word 3-shingles of text (NUM_PERM ints)."""
     words = _WORD.findall(normalize_text(text))
     shingles = {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-    mh = MinHash(num_perm=NUM_PERM, seed=7)
+    mh = MinHash(num_perm=NUM_PERM, seed=7, permutations=_PROTOTYPE.permutations, scheme=_PROTOTYPE.scheme)
     mh.update_batch([s.encode("utf-8") for s in shingles])
     return [int(v) for v in mh.hashvalues]
 
