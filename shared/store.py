@@ -128,19 +128,8 @@ class Store:
     async def lease_due_feeds(self, owner: str, *, now: datetime, limit: int,
                               lease_s: float) -> list[dict[str, Any]]:
         """Take up to `limit` due feeds for `owner` until the lease expires; no two owners share one."""
-        free = or_(feeds.c.lease_until.is_(None), feeds.c.lease_until < now)
-        due = and_(feeds.c.status == "active", feeds.c.next_check_at <= now, free)
-        async with self.engine.begin() as conn:
-            ids = [r[0] for r in await conn.execute(
-                select(feeds.c.id).where(due).order_by(feeds.c.next_check_at).limit(limit))]
-            if not ids:
-                return []
-            # Re-checking `free` in the UPDATE makes the lease a compare-and-set between replicas.
-            await conn.execute(update(feeds).where(feeds.c.id.in_(ids), free).values(
-                lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
-            rows = await conn.execute(select(feeds).where(
-                feeds.c.id.in_(ids), feeds.c.lease_owner == owner, feeds.c.lease_until > now))
-            return [dict(r._mapping) for r in rows]
+        due = and_(feeds.c.status == "active", feeds.c.next_check_at <= now)
+        return await self._lease(feeds, select(feeds), due, feeds.c.next_check_at, owner, now, limit, lease_s)
 
     async def next_feed_due(self) -> datetime | None:
         async with self.engine.connect() as conn:
@@ -286,17 +275,23 @@ class Store:
     async def lease_due_alerts(self, owner: str, *, now: datetime, limit: int,
                                lease_s: float) -> list[dict[str, Any]]:
         """Take up to `limit` pending alerts whose time has come, oldest first."""
-        free = or_(outbox.c.lease_until.is_(None), outbox.c.lease_until < now)
-        due = and_(outbox.c.status == "pending", outbox.c.not_before <= now, free)
+        due = and_(outbox.c.status == "pending", outbox.c.not_before <= now)
+        return await self._lease(outbox, _ALERTS, due, outbox.c.id, owner, now, limit, lease_s)
+
+    async def _lease(self, table: Any, rows_query: Any, due: Any, order: Any, owner: str,
+                     now: datetime, limit: int, lease_s: float) -> list[dict[str, Any]]:
+        """Lease up to `limit` rows of `table` matching `due` to `owner`; return them via `rows_query`."""
+        free = or_(table.c.lease_until.is_(None), table.c.lease_until < now)
         async with self.engine.begin() as conn:
             ids = [r[0] for r in await conn.execute(
-                select(outbox.c.id).where(due).order_by(outbox.c.id).limit(limit))]
+                select(table.c.id).where(due, free).order_by(order).limit(limit))]
             if not ids:
                 return []
-            await conn.execute(update(outbox).where(outbox.c.id.in_(ids), free).values(
+            # Re-checking `free` in the UPDATE makes the lease a compare-and-set between replicas.
+            await conn.execute(update(table).where(table.c.id.in_(ids), free).values(
                 lease_owner=owner, lease_until=now + timedelta(seconds=lease_s)))
-            rows = await conn.execute(_ALERTS.where(
-                outbox.c.id.in_(ids), outbox.c.lease_owner == owner).order_by(outbox.c.id))
+            rows = await conn.execute(rows_query.where(
+                table.c.id.in_(ids), table.c.lease_owner == owner, table.c.lease_until > now).order_by(order))
             return [dict(r._mapping) for r in rows]
 
     async def finish_alert(self, alert_id: int, *, status: str, now: datetime,
