@@ -30,6 +30,8 @@ log = get_logger("bus")
 # JetStream drops a second publish with the same Nats-Msg-Id within this window.
 DUPLICATE_WINDOW_S = 24 * 3600.0
 RETRY_PAUSE_S = 1.0
+# A busy JetStream server can take more than FastStream's default half second to acknowledge.
+PUBLISH_ACK_TIMEOUT_S = 5.0
 # Messages one NATS consumer handles at once: handlers mostly wait on the store and the broker,
 # so overlapping them multiplies a replica's throughput; the store's compare-and-set keeps
 # concurrent updates of one development consistent.
@@ -133,7 +135,7 @@ class Bus:
         if self.scheme == "nats":
             await self.broker.publish(
                 body, subject, headers={"Nats-Msg-Id": msg_id, "content-type": "application/json"},
-                stream=self.stream_name,
+                stream=self.stream_name, timeout=PUBLISH_ACK_TIMEOUT_S,
             )
         elif self.scheme in ("amqp", "amqps"):
             await self.broker.publish(

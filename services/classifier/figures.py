@@ -73,6 +73,21 @@ _OBJECT_AFTER: Final = _c(r"^\s*(?:(?:at least|more than|about|some|nearly|over|
 
 
 _AT_LEAST_AFTER: Final = fold_pattern("على الأقل")
+# An aside between commas inside the subject: "1,200 members, including foreign fighters, have ...".
+_ASIDE: Final = re.compile(r",\s*(?:including|among them|mostly|most of them|many of them)\b[^,;:.()]{0,40},")
+# A noun-phrase word: not an auxiliary or relative word, not a past participle or gerund.
+_NP_WORD: Final = (
+    r"(?!(?:were|was|are|is|have|has|had|been|and|who|which|that|after|as)\b)[\w'-]+(?<!ed)(?<!ing)"
+)
+# "1,168 IS fighters and 630 SDF fighters were killed", "40 militants and their families surrendered":
+# a coordinated subject whose parts all share the trigger after it.
+_COORD_SUBJECT: Final = re.compile(
+    rf"^\s*(?:{_NP_WORD}\s+){{1,4}}(?:and\s+(?:\d[\d,.]*\s+|{_NP_WORD}\s+){{1,5}})+"
+    r"(?:(?:were|was|have|has|had|been|are|reportedly|also|all)\s+){0,3}$"
+)
+_COORD_MAX_GAP: Final = 90
+# "... killed and five others wounded": a short noun phrase between the number and its trigger.
+_SHORT_NP: Final = re.compile(r"^\s*(?:(?!(?:and|or)\b)[^\W\d]+\s+){1,2}$")
 
 
 def _increment(window: str) -> bool:
@@ -91,6 +106,30 @@ def _bound(text: str, start: int, end: int) -> str:
 
 def _clean_gap(gap: str) -> bool:
     return len(gap) <= _MAX_GAP and _CLAUSE_BREAK.search(gap) is None
+
+
+def _subject_gap(gap: str) -> bool:
+    """The gap between a number and a trigger after it holds only the rest of the subject it counts."""
+    if "," in gap:
+        gap = _ASIDE.sub(" ", gap)
+    if not _AND.search(gap):
+        return _clean_gap(gap)
+    if len(gap) > _COORD_MAX_GAP or _CLAUSE_BREAK.search(gap):
+        return False
+    return _COORD_SUBJECT.match(gap) is not None
+
+
+def _new_clause_subject(text: str, n: NumberMatch, left: Trig | None, right: Trig | None) -> bool:
+    """ "were killed and five others wounded": after "and", the trigger that follows a short noun phrase
+    owns the number rather than the one before the conjunction."""
+    return (
+        left is not None
+        and right is not None
+        and _SHORT_NP.match(text[n.end : right.start]) is not None
+        and _AND.search(text[left.end : n.start]) is not None
+        and _clean_gap(text[left.end : n.start])
+        and not _OBJECT_AFTER.match(text[right.end : right.end + 24])
+    )
 
 
 def _unit(text: str, n: NumberMatch) -> tuple[str, str] | None:
@@ -170,12 +209,13 @@ def _link_one(
     mode = "report"
     if right is not None and right.start - n.end <= 2:
         trig = right  # "20 قتيلا", "12 dead": the noun right after the number
+    elif _new_clause_subject(text, n, left, right):
+        trig = right
     elif left is not None and left.end >= prev_end and _clean_gap(text[left.end : n.start]):
         trig = left
     elif (
         right is not None
-        and _clean_gap(text[n.end : right.start])
-        and not _AND.search(text[n.end : right.start])
+        and _subject_gap(text[n.end : right.start])
         and not _OBJECT_AFTER.match(text[right.end : right.end + 24])
     ):
         # "Two bombers killed 45": a number after the verb is its object, so the earlier one is the agent.

@@ -58,8 +58,34 @@ _PERSON_OBJECT_AR: Final = re.compile(
 )
 
 
+# Background in a relative clause dated to a year: "the town, which IS seized in 2014, ...",
+# "المدينة التي سيطر عليها التنظيم عام 2014".
+_YEAR_AFTER: Final = re.compile(
+    fold_pattern(
+        r"^[^,;:.()،؛]{0,40}?(?:\b(?:in|since)\s+(?:(?:early|late|mid-?)\s*)?(?:[a-z]+\s+)?"
+        r"|(?<!\w)(?:في |منذ )?(?:عام|سنة|العام)\s+)(?:19|20)\d\d\b"
+    )
+)
+_RELATIVE_BEFORE: Final = re.compile(
+    fold_pattern(
+        r"(?:,\s*(?:which|that|where|whom)|(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|حيث))"
+        r"\s+(?:[^\s,،]+\s+){0,4}$"
+    )
+)
+
+
+def _dated_relative(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """True when the trigger sits in a relative clause dated to a year (historical background)."""
+    after = text[end : end + 60]
+    if ("19" not in after and "20" not in after) or _YEAR_AFTER.match(after) is None:
+        return False
+    return _RELATIVE_BEFORE.search(text, max(sentence_start, start - 60), start) is not None
+
+
 def is_negated(text: str, start: int, end: int, sentence_start: int, lang: str) -> bool:
     """True when the clause before text[start:end] makes it a plan, call, denial, refusal or background."""
+    if _dated_relative(text, start, end, sentence_start):
+        return True
     left = text[max(sentence_start, start - _WINDOW) : start]
     if ends_with_word(left, _COORDINATED) or text.startswith("و", start):
         # "urged them to lay down their arms and surrender": the cue governs both verbs.
