@@ -94,6 +94,7 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
         if "poller" in roles:
             poller = Poller(rt.store, rt.bus(), PollerOptions(
                 allow_private_urls=settings.allow_private_urls,
+                allowed_networks=tuple(settings.allowed_networks),
                 base_interval_s=settings.poll_interval_s,
                 min_interval_s=min(settings.min_poll_interval_s, settings.poll_interval_s),
                 lease_s=settings.poller_lease_s, parse_workers=settings.parse_workers))

@@ -60,7 +60,8 @@ async def _run(settings: Settings, roles: Sequence[str], *, embed: bool) -> None
     if sample:
         # The sample story lasts half a minute: poll it every few seconds, on loopback.
         settings = settings.model_copy(update={
-            "allow_private_urls": True,
+            # Only loopback, where the replay server listens: not every private network.
+            "allowed_networks": [*settings.allowed_networks, "127.0.0.1/32"],
             "poll_interval_s": min(settings.poll_interval_s, SAMPLE_POLL_INTERVAL_S),
             "min_poll_interval_s": min(settings.min_poll_interval_s, SAMPLE_POLL_INTERVAL_S),
             # ...and show its alerts within a minute, updates as they come.

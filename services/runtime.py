@@ -97,11 +97,6 @@ class Runtime:
             log.warning("shutdown_grace_exceeded", stage="broker_drain",
                         grace_s=self.settings.shutdown_grace_s)
 
-    async def ready(self) -> bool:
-        """Broker and store both reachable."""
-        pings = [bus.ping() for bus in self.buses]
-        return all(await asyncio.gather(self.store.ping(), *pings))
-
     @staticmethod
     def now() -> datetime:
         return datetime.now(UTC)

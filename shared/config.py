@@ -7,6 +7,7 @@ own settings (`FRONTWATCH_TELEGRAM_*`, `FRONTWATCH_SMTP_*`), read from the envir
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from pathlib import Path
@@ -72,6 +73,8 @@ class Settings(BaseSettings):
     poll_interval_s: float = Field(default=300.0, gt=0, description="Check interval of a new feed.")
     min_poll_interval_s: float = Field(default=120.0, gt=0, description="Busiest feeds' interval.")
     allow_private_urls: bool = False
+    allowed_networks: list[str] = Field(
+        default_factory=list, description="Private networks allowed anyway, e.g. 10.1.0.0/16.")
     poller_lease_s: float = Field(
         default=120.0, gt=0, description="How long a poller holds a feed; a dead one's feeds move on after.")
     parse_workers: int = Field(default=0, ge=0, le=16, description="Processes parsing feed bodies.")
@@ -92,6 +95,13 @@ class Settings(BaseSettings):
     def _known_scheme(cls, value: str | None) -> str | None:
         if value is not None and urlsplit(value).scheme not in BROKER_SCHEMES:
             raise ValueError(f"unknown broker scheme in {value!r}; use one of nats://, amqp://, redis://")
+        return value
+
+    @field_validator("allowed_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for net in value:
+            ipaddress.ip_network(net, strict=False)  # ValueError names the bad entry
         return value
 
     @field_validator("store_url")

@@ -265,12 +265,11 @@ class Store:
         async with self.engine.begin() as conn:
             await conn.execute(self._insert(revisions).on_conflict_do_nothing(), [
                 {"development_id": d, "revision": n, "payload": p} for (d, n), p in payloads.items()])
-            if self.dialect == "sqlite":  # sqlite3 sums an executemany's changes: no counting needed
+            if self.dialect == "sqlite":  # sqlite3 sums an executemany's changes
                 return int((await conn.execute(stmt, values)).rowcount)
-            before = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
-            await conn.execute(stmt, values)
-            after = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
-        return int(after - before)
+            # PostgreSQL returns the ids of the rows it inserted; counting the table before and
+            # after would also count what other replicas inserted meanwhile.
+            return len((await conn.execute(stmt.returning(outbox.c.id), values)).all())
 
     async def lease_due_alerts(self, owner: str, *, now: datetime, limit: int,
                                lease_s: float) -> list[dict[str, Any]]:

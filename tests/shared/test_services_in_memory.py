@@ -12,7 +12,7 @@ from faststream.nats import TestNatsBroker
 from services.classifier.main import ClassifierService
 from services.notifier.main import NotifierService
 from shared import subjects
-from shared.broker import make_bus
+from shared.broker import Bus, make_bus
 from shared.messages import Article, Development, Figure
 from shared.store import Store
 
@@ -32,8 +32,8 @@ def article(aid: str, text: str) -> Article:
                    first_seen=NOW)
 
 
-async def test_classifier_publishes_new_then_update(store: Store) -> None:
-    """An article with a toll publishes a new development; a later higher toll publishes its update."""
+def classifier_bus(store: Store) -> tuple[Bus, list[Development]]:
+    """A classifier on an in-memory bus, and the list its published developments land in."""
     bus = make_bus("nats://in-memory")
     ClassifierService(store, bus, now=lambda: NOW)
     published: list[Development] = []
@@ -42,6 +42,12 @@ async def test_classifier_publishes_new_then_update(store: Store) -> None:
         published.append(dev)
 
     bus.subscribe(subjects.DEVELOPMENTS, subjects.GROUP_NOTIFIER, Development, collect)
+    return bus, published
+
+
+async def test_classifier_publishes_new_then_update(store: Store) -> None:
+    """An article with a toll publishes a new development; a later higher toll publishes its update."""
+    bus, published = classifier_bus(store)
 
     async with TestNatsBroker(bus.broker) as broker:
         await broker.publish(article("a1", "The death toll of civilians in Baghuz rose to 388.")
@@ -55,14 +61,7 @@ async def test_classifier_publishes_new_then_update(store: Store) -> None:
 
 async def test_classifier_redelivery_publishes_no_new_revision(store: Store) -> None:
     """The same article delivered twice yields the same revision again, which the broker de-duplicates."""
-    bus = make_bus("nats://in-memory")
-    ClassifierService(store, bus, now=lambda: NOW)
-    published: list[Development] = []
-
-    async def collect(dev: Development) -> None:
-        published.append(dev)
-
-    bus.subscribe(subjects.DEVELOPMENTS, subjects.GROUP_NOTIFIER, Development, collect)
+    bus, published = classifier_bus(store)
 
     body = article("a1", "About 150 ISIS fighters surrendered to the SDF in Baghuz.").model_dump_json()
     async with TestNatsBroker(bus.broker) as broker:
