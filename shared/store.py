@@ -6,13 +6,28 @@ compare-and-set on a revision, lease with expiry), so several replicas can share
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Integer,
+    and_,
+    cast,
+    delete,
+    event,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +37,7 @@ from shared.store_schema import (
     SCHEMA_VERSION,
     developments,
     feeds,
+    locks,
     metadata,
     outbox,
     revisions,
@@ -257,24 +273,52 @@ class Store:
         """
         if not rows:
             return 0
-        stmt = self._insert(outbox).on_conflict_do_nothing(
-            index_elements=["development_id", "subscription_id", "revision"])
         payloads = {(r["development_id"], r["revision"]): r["payload"] for r in rows}
-        values = [{"status": "pending", "attempts": 0, **{k: v for k, v in r.items() if k != "payload"}}
-                  for r in rows]
+        # Alerts of one development differ only in subscriber, so each group of otherwise equal
+        # rows is one INSERT ... SELECT over a single array parameter: SQLAlchemy then processes
+        # a handful of bind values instead of every column of thousands of rows.
+        groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+        for r in rows:
+            shared = {"status": "pending", "attempts": 0,
+                      **{k: v for k, v in r.items() if k not in ("payload", "subscription_id")}}
+            groups.setdefault(tuple(sorted(shared.items())), []).append(int(r["subscription_id"]))
+        inserted = 0
         async with self.engine.begin() as conn:
             await conn.execute(self._insert(revisions).on_conflict_do_nothing(), [
                 {"development_id": d, "revision": n, "payload": p} for (d, n), p in payloads.items()])
-            if self.dialect == "sqlite":  # sqlite3 sums an executemany's changes
-                return int((await conn.execute(stmt, values)).rowcount)
-            # PostgreSQL returns the ids of the rows it inserted; counting the table before and
-            # after would also count what other replicas inserted meanwhile.
-            return len((await conn.execute(stmt.returning(outbox.c.id), values)).all())
+            for common, ids in groups.items():
+                stmt = self._insert_for_each(outbox, "subscription_id", ids, dict(common))
+                stmt = stmt.on_conflict_do_nothing(
+                    index_elements=["development_id", "subscription_id", "revision"])
+                if self.dialect == "sqlite":  # sqlite3 reports the rows an INSERT ... SELECT added
+                    inserted += int((await conn.execute(stmt)).rowcount)
+                else:
+                    # PostgreSQL returns the ids of the rows it inserted; counting the table before
+                    # and after would also count what other replicas inserted meanwhile.
+                    inserted += len((await conn.execute(stmt.returning(outbox.c.id))).all())
+        return inserted
 
-    async def lease_due_alerts(self, owner: str, *, now: datetime, limit: int,
-                               lease_s: float) -> list[dict[str, Any]]:
-        """Take up to `limit` pending alerts whose time has come, oldest first."""
+    def _insert_for_each(self, table: Any, column: str, ids: list[int], common: dict[str, Any]) -> Any:
+        """INSERT one row per id into `table`: `column` takes the id, the rest `common`."""
+        if self.dialect == "postgresql":
+            each = func.unnest(literal(ids, postgresql.ARRAY(Integer))).table_valued(
+                "value").render_derived()
+        else:
+            each = func.json_each(json.dumps(ids)).table_valued("value")
+        names = list(common)
+        values = [literal(common[n], table.c[n].type) for n in names]
+        # SQLite needs a WHERE before ON CONFLICT in INSERT ... SELECT to parse it.
+        source = select(cast(each.c.value, Integer), *values).where(true())
+        return self._insert(table).from_select([column, *names], source)
+
+    async def lease_due_alerts(self, owner: str, *, now: datetime, limit: int, lease_s: float,
+                               skip_channels: Collection[str] = ()) -> list[dict[str, Any]]:
+        """Take up to `limit` pending alerts whose time has come, oldest first, except those to
+        subscriptions on `skip_channels`."""
         due = and_(outbox.c.status == "pending", outbox.c.not_before <= now)
+        if skip_channels:
+            due = and_(due, outbox.c.subscription_id.not_in(
+                select(subscriptions.c.id).where(subscriptions.c.channel.in_(list(skip_channels)))))
         return await self._lease(outbox, _ALERTS, due, outbox.c.id, owner, now, limit, lease_s)
 
     async def _lease(self, table: Any, rows_query: Any, due: Any, order: Any, owner: str,
@@ -330,6 +374,24 @@ class Store:
                 outbox.c.status.in_(("pending", "digest")),
             ).values(lease_until=now + timedelta(seconds=lease_s)))
             return int(result.rowcount or 0)
+
+    # --- locks --------------------------------------------------------------------------------
+
+    async def hold_lock(self, name: str, owner: str, *, now: datetime, lease_s: float) -> bool:
+        """Take or renew the lock `name` for `lease_s`; False while another owner's lease runs."""
+        async with self.engine.begin() as conn:
+            await conn.execute(self._insert(locks).on_conflict_do_nothing(), {"name": name})
+            result = await conn.execute(update(locks).where(
+                locks.c.name == name,
+                or_(locks.c.owner == owner, locks.c.lease_until.is_(None), locks.c.lease_until < now),
+            ).values(owner=owner, lease_until=now + timedelta(seconds=lease_s)))
+            return bool(result.rowcount)
+
+    async def release_lock(self, name: str, owner: str) -> None:
+        """Let another owner take `name` at once (if `owner` still holds it)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(update(locks).where(locks.c.name == name, locks.c.owner == owner)
+                               .values(owner=None, lease_until=None))
 
     async def last_message_ref(self, subscription_id: int, development_id: str) -> str | None:
         """The message ref of the latest sent revision of a development to a subscriber."""

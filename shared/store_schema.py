@@ -21,8 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["SCHEMA_VERSION", "developments", "feeds", "metadata", "outbox", "revisions", "seen_items",
-           "subscriptions"]
+__all__ = ["SCHEMA_VERSION", "developments", "feeds", "locks", "metadata", "outbox", "revisions",
+           "seen_items", "subscriptions"]
 
 SCHEMA_VERSION = 1
 
@@ -129,4 +129,13 @@ revisions = Table(
 )
 
 Index("ix_outbox_due", outbox.c.status, outbox.c.not_before)
+
+# Work only one replica may do at a time (sending through one Telegram bot, whose limits are
+# global), held by lease so a dead holder's successor takes over.
+locks = Table(
+    "locks", metadata,
+    Column("name", String(64), primary_key=True),
+    Column("owner", String(120)),
+    Column("lease_until", UTCDateTime()),
+)
 

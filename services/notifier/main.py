@@ -90,6 +90,10 @@ class NotifierService:
         self._gates = {name: Gate(unconfirmed_per_channel, GATE_PATIENCE_S) for name in self.channels}
         self._pacers = {name: ChatPacer(ch) for name, ch in self.channels.items()
                         if isinstance(ch, TelegramChannel)}
+        # A bot's limits are global, so one replica at a time sends through each Telegram
+        # channel: the holder of its lock. Other channels are shared by every replica.
+        self._single_sender = set(self._pacers)
+        self._locks_held: set[str] = set()
         self._queues: dict[int, deque[dict[str, Any]]] = {}
         self._workers: dict[int, asyncio.Task[None]] = {}
         self._held: dict[int, int] = {}  # alert id -> subscription id, for every alert leased here
@@ -167,6 +171,7 @@ class NotifierService:
         loop = asyncio.get_running_loop()
         renewed = loop.time()
         try:
+            await self._hold_locks()
             while not stop.is_set():
                 self._wake.clear()
                 await self._maybe_send_digests()
@@ -174,10 +179,12 @@ class NotifierService:
                     renewed = loop.time()
                     await self.store.renew_leases(list(self._held), self.owner, now=self.now(),
                                                   lease_s=LEASE_S)
+                    await self._hold_locks()
                 room = min(MAX_HELD - len(self._held), LEASE_BATCH)
                 if room > 0:
                     alerts = await self.store.lease_due_alerts(
-                        self.owner, now=self.now(), limit=room, lease_s=LEASE_S)
+                        self.owner, now=self.now(), limit=room, lease_s=LEASE_S,
+                        skip_channels=self._single_sender - self._locks_held)
                     await self._dispatch(alerts)
                     if len(alerts) == room:
                         continue  # more may be due
@@ -194,6 +201,23 @@ class NotifierService:
             raise
         finally:
             await self._hand_back()
+
+    async def _hold_locks(self) -> None:
+        """Take or renew the sender lock of each single-sender channel."""
+        for name in sorted(self._single_sender):
+            held = await self.store.hold_lock(f"sender:{name}", self.owner, now=self.now(),
+                                              lease_s=LEASE_S)
+            if held != (name in self._locks_held):
+                log.info("sender_lock_taken" if held else "sender_lock_lost", channel=name)
+            (self._locks_held.add if held else self._locks_held.discard)(name)
+
+    async def _release_locks(self) -> None:
+        for name in list(self._locks_held):
+            self._locks_held.discard(name)
+            try:
+                await self.store.release_lock(f"sender:{name}", self.owner)
+            except Exception:  # the lease expires by itself
+                log.exception("sender_lock_release_failed", channel=name)
 
     async def _sleep(self, stop: asyncio.Event, seconds: float) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())]
@@ -217,6 +241,7 @@ class NotifierService:
                 log.exception("alerts_release_failed", alerts=len(ids))
             else:
                 log.info("alerts_handed_back", alerts=len(ids))
+        await self._release_locks()
 
     async def _dispatch(self, alerts: list[dict[str, Any]]) -> None:
         # One worker per subscription keeps each chat's alerts in order while a slow or
@@ -375,6 +400,8 @@ class NotifierService:
             sub = subs.get(sub_id)
             if sub is None or sub["paused"] or sub["channel"] not in self.channels:
                 continue
+            if sub["channel"] in self._single_sender - self._locks_held:
+                continue  # the lock holder sends it
             if digest_due_at(sub["mode"], sub["filters"], oldest) > now or held_until(sub["filters"], now):
                 continue
             rows = await self.store.lease_digest(sub_id, self.owner, now=now, lease_s=LEASE_S)

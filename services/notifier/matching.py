@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from services.notifier.rules import PATTERN_PREFIX, matches, normalize_text
+from services.notifier.rules import PATTERN_PREFIX, matches, normalize_text, searchable_text
 from shared.messages import Development
 
 __all__ = ["SubscriptionIndex"]
@@ -55,7 +55,7 @@ class SubscriptionIndex:
     def __len__(self) -> int:
         return len(self.subscriptions)
 
-    def candidates(self, dev: Development) -> list[int]:
+    def candidates(self, dev: Development, folded: str) -> list[int]:
         """Positions of the subscriptions that pass the label, language and word buckets."""
         labelled = set(self._any_label)
         for label in dev.labels:
@@ -66,7 +66,6 @@ class SubscriptionIndex:
         wanted = labelled & spoken
         if not wanted:
             return []
-        folded = normalize_text(" ".join([dev.summary, *dev.places, *dev.actors]))
         texted = set(self._any_text)
         for word, positions in self._by_word.items():
             if word in folded:
@@ -76,4 +75,6 @@ class SubscriptionIndex:
     def match(self, dev: Development) -> list[dict[str, Any]]:
         """The subscriptions that want `dev`, in the order they were given."""
         subs = self.subscriptions
-        return [subs[pos] for pos in self.candidates(dev) if matches(subs[pos]["filters"], dev)]
+        text = searchable_text(dev)
+        return [subs[pos] for pos in self.candidates(dev, text[1])
+                if matches(subs[pos]["filters"], dev, text)]

@@ -78,18 +78,27 @@ def _keyword_hit(keyword: str, raw: str, folded: str) -> bool:
     return _word_hit(keyword, folded)
 
 
+# Subscribers' words repeat across thousands of subscriptions; fold each once.
+_folded_word = functools.lru_cache(maxsize=8192)(normalize_text)
+
+
 def _word_hit(word: str, folded: str) -> bool:
-    word = normalize_text(word)
+    word = _folded_word(word)
     return bool(word) and word in folded
 
 
-def _wanted_text(filters: Mapping[str, Any], dev: Development) -> bool:
+def searchable_text(dev: Development) -> tuple[str, str]:
+    """The text keyword and place filters search, as given and folded."""
+    raw = " ".join([dev.summary, *dev.places, *dev.actors])
+    return raw, normalize_text(raw)
+
+
+def _wanted_text(filters: Mapping[str, Any], text: tuple[str, str]) -> bool:
     keywords = [str(k) for k in filters.get("keywords") or []]
     places = [str(p) for p in filters.get("places") or []]
     if not keywords and not places:
         return True
-    raw = " ".join([dev.summary, *dev.places, *dev.actors])
-    folded = normalize_text(raw)
+    raw, folded = text
     return (any(_keyword_hit(k, raw, folded) for k in keywords)
             or any(_word_hit(p, folded) for p in places))
 
@@ -112,13 +121,15 @@ def _passes_thresholds(filters: Mapping[str, Any], dev: Development) -> bool:
     return True
 
 
-def matches(filters: Mapping[str, Any], dev: Development) -> bool:
+def matches(filters: Mapping[str, Any], dev: Development,
+            text: tuple[str, str] | None = None) -> bool:
     """True when a subscription with `filters` wants this development.
 
     Filters (all optional): labels, keywords (plain words or "re:<RE2 pattern>"), places,
     langs, min {kind: n} (absolute),
     min_delta {kind: n} (an update must raise the figure by n), bands (updates alert only when a
-    figure crosses 10/50/100/500/1000).
+    figure crosses 10/50/100/500/1000). `text` is `searchable_text(dev)` when the caller matches
+    one development against many subscriptions.
     """
     labels = filters.get("labels") or []
     if labels and not set(labels) & set(dev.labels):
@@ -126,4 +137,5 @@ def matches(filters: Mapping[str, Any], dev: Development) -> bool:
     langs = filters.get("langs") or []
     if langs and dev.lang not in langs:
         return False
-    return _wanted_text(filters, dev) and _passes_thresholds(filters, dev)
+    return (_wanted_text(filters, text or searchable_text(dev))
+            and _passes_thresholds(filters, dev))

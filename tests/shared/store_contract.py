@@ -90,6 +90,29 @@ class StoreContract:
         assert await store.last_message_ref(sid, "d1") == "chat:7"
         assert await store.outbox_counts() == {"sent": 1}
 
+    async def test_lock_has_one_holder_until_released_or_expired(self, store: Store) -> None:
+        """One owner holds a lock; another gets it when the holder releases it or its lease runs out."""
+        assert await store.hold_lock("sender:telegram", "a", now=T0, lease_s=20)
+        assert not await store.hold_lock("sender:telegram", "b", now=T0 + timedelta(seconds=5), lease_s=20)
+        assert await store.hold_lock("sender:telegram", "a", now=T0 + timedelta(seconds=15), lease_s=20)
+        assert not await store.hold_lock("sender:telegram", "b", now=T0 + timedelta(seconds=30), lease_s=20)
+        assert await store.hold_lock("sender:telegram", "b", now=T0 + timedelta(seconds=36), lease_s=20)
+        await store.release_lock("sender:telegram", "a")  # no longer a's: changes nothing
+        assert not await store.hold_lock("sender:telegram", "a", now=T0 + timedelta(seconds=40), lease_s=20)
+        await store.release_lock("sender:telegram", "b")
+        assert await store.hold_lock("sender:telegram", "a", now=T0 + timedelta(seconds=41), lease_s=20)
+
+    async def test_lease_can_skip_channels(self, store: Store) -> None:
+        """Alerts to subscriptions on a skipped channel stay queued for another owner."""
+        tg = await store.add_subscription("telegram", "42", filters={}, mode="immediate", now=T0)
+        mail = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
+        await store.enqueue_alerts([{"subscription_id": sid, "development_id": "d", "revision": 1,
+                                     "payload": {}, "not_before": T0, "created_at": T0} for sid in (tg, mail)])
+        got = await store.lease_due_alerts("a", now=T0, limit=10, lease_s=60, skip_channels={"telegram"})
+        assert [a["subscription_id"] for a in got] == [mail]
+        got = await store.lease_due_alerts("b", now=T0, limit=10, lease_s=60)
+        assert [a["subscription_id"] for a in got] == [tg]
+
     async def test_retry_moves_alert_later(self, store: Store) -> None:
         """A retried alert is due again only at its new time."""
         sid = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
