@@ -8,11 +8,14 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
+from aiohttp import web
 from pydantic import ValidationError
 
 from services.classifier.main import ClassifierService
 from services.notifier.channels import Channel, build_channels
+from services.notifier.channels.email import EmailChannel
 from services.notifier.main import NotifierService
+from services.notifier.unsubscribe import unsubscribe_routes
 from services.poller.handler import Poller, PollerOptions
 from services.runtime import Runtime, run_until
 from shared.config import Settings
@@ -53,12 +56,12 @@ def _channels(settings: Settings, console: TextIO | None) -> dict[str, Channel]:
         raise ConfigError(f"{name}: {err['msg']}") from None
 
 
-async def _serve_health(rt: Runtime, port: int) -> HealthServer:
+async def _serve_health(rt: Runtime, port: int, routes: Sequence[web.RouteDef]) -> HealthServer:
 
     async def broker_ok() -> bool:
         return all([await bus.ping() for bus in rt.buses])
 
-    server = HealthServer(port, {"store": rt.store.ping, "broker": broker_ok})
+    server = HealthServer(port, {"store": rt.store.ping, "broker": broker_ok}, routes=routes)
     await server.start()
     rt.stack.push_async_callback(server.stop)
     log.info("health_listening", port=server.port)
@@ -75,6 +78,7 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
             await on_ready(rt)
         await _sync_config(rt, settings, roles)
         loops: list[Loop] = []
+        routes: list[web.RouteDef] = []
         if "classifier" in roles:
             ClassifierService(rt.store, rt.bus())
         if "notifier" in roles:
@@ -85,6 +89,9 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
                                        window_s=settings.corroboration_window_s,
                                        update_interval_s=settings.update_interval_s)
             loops.append(notifier.run)
+            email = channels.get("email")
+            if isinstance(email, EmailChannel):
+                routes += unsubscribe_routes(rt.store, email.unsubscribe_secret)
             if embed_broker and "telegram" in channels:
                 # One process runs everything, so it also answers the bot's commands (a
                 # deployment runs `frontwatch bot` once: Telegram allows one poller per token).
@@ -100,7 +107,8 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
                 lease_s=settings.poller_lease_s, parse_workers=settings.parse_workers))
             loops.append(poller.run)
         await rt.start_buses()
-        health = None if settings.http_port is None else await _serve_health(rt, settings.http_port)
+        health = None if settings.http_port is None else await _serve_health(
+            rt, settings.http_port, routes)
         log.info("services_started", roles=list(roles), broker=rt.broker_url.split("@")[-1],
                  store=rt.store.dialect)
         loops.append(lambda s: s.wait())  # keeps a consumer-only process alive until stop

@@ -47,8 +47,10 @@ class HealthServer:
     Port 0 binds a free port; read the bound one from `port` after `start()`.
     """
 
-    def __init__(self, port: int, checks: Mapping[str, Check], host: str = "0.0.0.0") -> None:
+    def __init__(self, port: int, checks: Mapping[str, Check], host: str = "0.0.0.0",
+                 routes: Sequence[web.RouteDef] = ()) -> None:
         self._host = host
+        self._routes = list(routes)
         self._requested_port = port
         self._checks = dict(checks)
         self._draining = False
@@ -68,6 +70,7 @@ class HealthServer:
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
+        app.router.add_routes(self._routes)
         # Probes hit these endpoints every few seconds; logging each would drown real events.
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

@@ -8,8 +8,6 @@ alert queued); a refused login is a ChannelAuthError; a refused address is a Per
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import ssl
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -26,6 +24,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from services.notifier.channels._email_message import build_alert, build_digest
 from services.notifier.channels._redact import forget_secret, redact, register_secret
 from services.notifier.channels.base import ChannelAuthError, Delivery, check_smtp_code
+from services.notifier.unsubscribe import unsubscribe_token
 from shared.errors import PermanentError, RetryableError
 from shared.messages import Development
 
@@ -119,12 +118,16 @@ class EmailChannel:
         s = self._settings
         return f"EmailChannel(host={s.host!r}, port={s.smtp_port}, tls={s.tls!r})"
 
+    @property
+    def unsubscribe_secret(self) -> str | None:
+        """The key unsubscribe links are signed with, if one is configured."""
+        secret = self._settings.unsubscribe_secret
+        return None if secret is None else secret.get_secret_value()
+
     def unsubscribe_url(self, target: str) -> str:
         """Return the unsubscribe URL for `target`, signed when a secret is configured."""
-        token = ""
-        if self._settings.unsubscribe_secret is not None:
-            key = self._settings.unsubscribe_secret.get_secret_value().encode()
-            token = hmac.new(key, target.lower().encode(), hashlib.sha256).hexdigest()[:32]
+        secret = self.unsubscribe_secret
+        token = unsubscribe_token(secret, target) if secret else ""
         template = self._settings.unsubscribe_url_template
         return template.format(target=quote(target, safe=""), token=token)
 
