@@ -119,7 +119,7 @@ async def _match_enqueue(directory: Path, subs: list[dict[str, Any]],
     store = await _store(directory, "ours.db", subs)
     service = NotifierService(store, make_bus("nats://127.0.0.1:1"), {}, now=lambda: NOW)
     t0 = time.perf_counter()
-    await service._refresh_subscriptions()
+    await service.subscriptions.refresh()
     t1 = time.perf_counter()
     for dev in devs:
         await service.handle(dev)

@@ -29,8 +29,8 @@ from services.notifier.channels._limits import SlidingWindowLimiter
 from services.notifier.channels.base import Channel, ChannelAuthError, Delivery
 from services.notifier.channels.telegram import TelegramChannel
 from services.notifier.digest import send_digest
-from services.notifier.matching import SubscriptionIndex
 from services.notifier.schedule import digest_due_at, held_until
+from services.notifier.subscriptions import SubscriptionCache
 from shared import metrics, subjects
 from shared.broker import Bus
 from shared.errors import PermanentError, RetryableError
@@ -80,10 +80,7 @@ class NotifierService:
         self._digests_checked = 0.0
         self.now = now
         self.owner = f"{socket.gethostname()}-{os.getpid()}-{id(self):x}"
-        self._subs_by_id: dict[int, dict[str, Any]] = {}
-        self._index = SubscriptionIndex([])
-        self._subs_at = float("-inf")
-        self._subs_lock = asyncio.Lock()
+        self.subscriptions = SubscriptionCache(store, SUBSCRIPTIONS_TTL_S)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
@@ -100,41 +97,6 @@ class NotifierService:
         self._retry_at: dict[int, datetime] = {}  # subscription id -> when its failed alert is due
         bus.subscribe(subjects.DEVELOPMENTS, subjects.GROUP_NOTIFIER, Development, self.handle)
 
-    # --- subscriptions ----------------------------------------------------------------------
-
-    async def _refresh_subscriptions(self, max_age_s: float = SUBSCRIPTIONS_TTL_S) -> None:
-        loop = asyncio.get_running_loop()
-        if loop.time() - self._subs_at <= max_age_s:
-            return
-        # Single flight: handlers of one batch run concurrently, and none may match against a
-        # list that is still being read (the empty one at start would drop their alerts).
-        async with self._subs_lock:
-            if loop.time() - self._subs_at <= max_age_s:
-                return
-            read_at = loop.time()
-            subs = await self.store.list_subscriptions()
-            self._subs_by_id = {s["id"]: s for s in subs}
-            active = [s for s in subs if not s["paused"]]
-            if active != self._index.subscriptions:  # rebuilt only when something changed
-                self._index = SubscriptionIndex(active)
-            self._subs_at = read_at
-
-    async def _subscriptions(self) -> list[dict[str, Any]]:
-        """The active subscriptions (cached for SUBSCRIPTIONS_TTL_S)."""
-        await self._refresh_subscriptions()
-        return self._index.subscriptions
-
-    def invalidate_subscriptions(self) -> None:
-        """Re-read subscriptions on next use (call after adding, changing or removing one)."""
-        self._subs_at = float("-inf")
-
-    async def _subscription(self, sub_id: int) -> dict[str, Any] | None:
-        sub = self._subs_by_id.get(sub_id)
-        if sub is None:  # new since the last read, or removed: look again, at most once a second
-            await self._refresh_subscriptions(max_age_s=1.0)
-            sub = self._subs_by_id.get(sub_id)
-        return sub
-
     # --- intake -----------------------------------------------------------------------------
 
     async def handle(self, dev: Development) -> None:
@@ -143,8 +105,7 @@ class NotifierService:
         # A new development waits the corroboration window for other sources; updates go at once
         # unless their development is itself still inside the window.
         not_before = max(now, dev.first_seen + self.window) if self.window else now
-        await self._refresh_subscriptions()
-        wanted = self._index.match(dev)
+        wanted = await self.subscriptions.match(dev)
         last_sent = await self.store.last_sent_times(dev.development_id) if dev.revision > 1 else {}
         payload = dev.model_dump(mode="json")
         queued = await self.store.enqueue_alerts([{
@@ -322,7 +283,7 @@ class NotifierService:
 
     async def _deliver(self, alert: dict[str, Any]) -> datetime | None:
         """Send one alert and record the outcome; returns when to retry, if it must be."""
-        sub = await self._subscription(alert["subscription_id"])
+        sub = await self.subscriptions.get(alert["subscription_id"])
         now = self.now()
         if sub is None or sub["paused"]:
             await self.store.finish_alert(alert["id"], status="failed", now=now,
@@ -380,7 +341,7 @@ class NotifierService:
                 log.warning("subscription_paused", channel=channel.name, subscription_id=sub["id"],
                             error=str(exc))
                 await self.store.pause_subscription(sub["id"], str(exc))
-                self.invalidate_subscriptions()
+                self.subscriptions.invalidate()
             return None
         # Recorded at once, before anything else is awaited: this is the window a crash repeats.
         await self.store.finish_alert(alert["id"], status="sent", now=self.now(), message_ref=ref)
@@ -394,8 +355,8 @@ class NotifierService:
             return
         self._digests_checked = loop.time()
         now = self.now()
-        await self._refresh_subscriptions()
-        subs = self._subs_by_id
+        await self.subscriptions.refresh()
+        subs = self.subscriptions.by_id
         for sub_id, oldest in await self.store.digest_backlog():
             sub = subs.get(sub_id)
             if sub is None or sub["paused"] or sub["channel"] not in self.channels:
