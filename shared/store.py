@@ -152,6 +152,11 @@ class Store:
             return (await conn.execute(select(func.min(feeds.c.next_check_at)).where(
                 feeds.c.status == "active"))).scalar()
 
+    async def feed_url_taken(self, url: str) -> bool:
+        """True when a feed with exactly this URL is stored."""
+        async with self.engine.connect() as conn:
+            return (await conn.execute(select(feeds.c.id).where(feeds.c.url == url))).first() is not None
+
     async def update_feed(self, feed_id: int, **values: Any) -> None:
         """Record a check's outcome and release the lease."""
         async with self.engine.begin() as conn:

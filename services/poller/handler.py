@@ -157,8 +157,14 @@ class Poller:
         if not feed["name"] and parsed.title:
             extra["name"] = parsed.title[:200]
         if result.permanent_url and result.permanent_url != feed["url"]:
-            log.info("feed_moved", feed_url=feed["url"], new_url=result.permanent_url)
-            extra["url"] = result.permanent_url
+            if await self.store.feed_url_taken(result.permanent_url):
+                # Two entries now name one feed; moving would break the unique URL, so keep
+                # following the redirect and let the operator remove one.
+                log.warning("feed_moved_to_known_url", feed_url=feed["url"],
+                            new_url=result.permanent_url)
+            else:
+                log.info("feed_moved", feed_url=feed["url"], new_url=result.permanent_url)
+                extra["url"] = result.permanent_url
         metrics.FEED_CHECKS.labels(outcome="ok").inc()
         if rebaseline or not feed["baseline_done"]:
             # No check history to learn the rate from (or only an outage): use the items' dates.

@@ -103,6 +103,34 @@ async def test_baseline_then_new_items_once_oldest_first(poller: tuple[Poller, F
     assert await _check(p, url) == 0 and bus.titles() == []
 
 
+async def test_feed_moved_for_good_follows_its_new_url_unless_that_feed_is_already_stored(
+        poller: tuple[Poller, FakeBus, Clock], serve: Serve) -> None:
+    """A 301 moves the stored URL; a 301 to a URL another entry already has keeps the old URL,
+    warns, and still records the check, so no item is published twice."""
+    p, bus, clock = poller
+    feed = Feed()
+
+    async def moved(request: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently(location="/f")
+
+    base = await serve({"/f": feed.handle, "/old": moved, "/older": moved})
+    await p.store.add_feed(base + "/old", now=T0)
+    await _check(p, base + "/old")
+    assert [f["url"] for f in await p.store.list_feeds()] == [base + "/f"]
+    await p.store.add_feed(base + "/older", now=T0)
+    feed.items.append("c")
+    clock.now += timedelta(minutes=5)
+    with structlog.testing.capture_logs() as logs:
+        assert await _check(p, base + "/older") == 0  # its baseline
+        feed.items.append("d")
+        clock.now += timedelta(minutes=5)
+        assert await _check(p, base + "/older") == 1 and bus.titles() == ["d"]
+        clock.now += timedelta(minutes=5)
+        assert await _check(p, base + "/older") == 0 and bus.titles() == []
+    assert sorted(f["url"] for f in await p.store.list_feeds()) == [base + "/f", base + "/older"]
+    assert [e["event"] for e in logs].count("feed_moved_to_known_url") == 3
+
+
 async def test_feed_back_from_a_long_outage_is_rebaselined_not_flooded(
         poller: tuple[Poller, FakeBus, Clock], serve: Serve) -> None:
     """After two days of failures the first success records the backlog as seen, publishes none of it and logs
