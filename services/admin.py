@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import sys
 from datetime import UTC, datetime
@@ -24,6 +25,14 @@ __all__ = ["add_parsers", "dispatch", "fetch_preview", "vet_url"]
 _PRIVATE_HINT = " (FRONTWATCH_ALLOW_PRIVATE_URLS=true allows it)"
 
 
+def encoding_name(value: str) -> str:
+    """An argparse type: a charset Python can decode, by its canonical name."""
+    try:
+        return codecs.lookup(value).name
+    except LookupError:
+        raise argparse.ArgumentTypeError(f"unknown encoding {value!r} (e.g. utf-8, windows-1256)") from None
+
+
 def add_parsers(sub: Any) -> None:
     """Add the `feeds` and `subscribers` command groups."""
     feeds = sub.add_parser("feeds", help="manage the feeds to poll").add_subparsers(
@@ -31,7 +40,7 @@ def add_parsers(sub: Any) -> None:
     add = feeds.add_parser("add", help="add a feed")
     add.add_argument("url")
     add.add_argument("--name", default="")
-    add.add_argument("--encoding", default=None, help="override the detected charset")
+    add.add_argument("--encoding", default=None, type=encoding_name, help="override the detected charset")
     feeds.add_parser("remove", help="remove a feed").add_argument("url")
     feeds.add_parser("list", help="feeds with status, last error, item rate, next check")
     feeds.add_parser("import-opml", help="add the feeds of an OPML file").add_argument("file")
@@ -165,12 +174,16 @@ async def _subscribers(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-async def fetch_preview(url: str, settings: Settings) -> int:
-    """Print one JSON line per item of the feed at `url`; publish nothing."""
-    async with make_session(allow_private=settings.allow_private_urls) as session:
+async def fetch_preview(url: str, settings: Settings, encoding: str | None = None) -> int:
+    """Print one JSON line per item of the feed at `url` (decoded as `encoding` if given, as
+    `feeds add --encoding` would); publish nothing."""
+    async with make_session(allow_private=settings.allow_private_urls,
+                            allowed_networks=settings.allowed_networks) as session:
         try:
-            result = await fetch_feed(session, url, allow_private=settings.allow_private_urls)
-            parsed = parse_feed(result.body, url=result.url, content_type=result.content_type)
+            result = await fetch_feed(session, url, allow_private=settings.allow_private_urls,
+                                      allowed_networks=settings.allowed_networks)
+            parsed = parse_feed(result.body, url=result.url, content_type=result.content_type,
+                                encoding=encoding)
         except (FetchError, FeedParseError) as exc:
             print(f"frontwatch fetch: {exc.kind}: {exc}", file=sys.stderr)
             return 1

@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     fetch = sub.add_parser("fetch", help="preview a feed: one JSON line per item, nothing published")
     fetch.add_argument("url")
+    fetch.add_argument("--encoding", default=None, type=admin.encoding_name,
+                       help="decode as this charset instead of the detected one")
     sub.add_parser("bot", help="run the Telegram subscription bot (long polling; needs a token)")
     admin.add_parsers(sub)
     return parser
@@ -117,7 +119,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "eval":
         return classify_cli.evaluate_file(args.file, sys.stdout, sys.stderr)
     if command == "fetch":
-        return asyncio.run(admin.fetch_preview(args.url, settings))
+        return asyncio.run(admin.fetch_preview(args.url, settings, args.encoding))
     if command == "bot":
         asyncio.run(_bot(settings))
         return 0

@@ -95,3 +95,28 @@ def test_fetch_refuses_a_bad_scheme(run_cli: Cli) -> None:
     code, out, err = run_cli("fetch", "file:///etc/passwd")
     assert (code, out) == (1, "")
     assert err.startswith("frontwatch fetch: bad_scheme:")
+
+
+def test_fetch_decodes_with_the_charset_given(
+        run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--encoding` decodes as `feeds add --encoding` would, so an override can be tried first."""
+    monkeypatch.setenv("FRONTWATCH_ALLOW_PRIVATE_URLS", "true")
+    body = '<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>سقوط البلدة</title>' \
+           '</item></channel></rss>'.encode()
+    url = feed_server("/ar.rss", body, "application/rss+xml")
+    plain = [json.loads(line) for line in run_cli("fetch", url)[1].splitlines()]
+    forced = [json.loads(line) for line in run_cli("fetch", url, "--encoding", "Latin-1")[1].splitlines()]
+    assert plain[0]["title"] == "سقوط البلدة" and plain[0]["encoding"] == "utf-8"
+    # Web practice (WHATWG) reads Latin-1 labels as windows-1252: the Arabic comes out as mojibake.
+    assert forced[0]["encoding"] == "windows-1252" and forced[0]["title"].startswith("Ø³")
+
+
+@pytest.mark.parametrize("args", [("fetch", "https://wire.example.org/rss"),
+                                  ("feeds", "add", "https://wire.example.org/rss")])
+def test_an_unknown_charset_is_refused_before_anything_runs(
+        run_cli: Cli, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    """A misspelt charset stops the command with exit 2 and says which, instead of being ignored."""
+    with pytest.raises(SystemExit) as stopped:
+        run_cli(*args, "--encoding", "windows-1265x")
+    assert stopped.value.code == 2
+    assert "unknown encoding 'windows-1265x'" in capsys.readouterr().err
