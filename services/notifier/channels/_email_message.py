@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -16,7 +17,7 @@ from email.utils import format_datetime
 from services.notifier.render import render_html, render_text, vocabulary
 from shared.messages import Development
 
-__all__ = ["build_alert", "build_digest", "direction"]
+__all__ = ["Envelope", "build_mail", "direction"]
 
 SUBJECT_MAX_CHARS = 120
 _STYLE = "font-family:Arial,'Segoe UI',Tahoma,sans-serif;font-size:15px;line-height:1.5"
@@ -69,82 +70,42 @@ def _text(devs: Sequence[Development], unsubscribe_url: str, mailto: str | None)
     return f"{blocks}\n\n-- \n{footer}\n"
 
 
-def _build(
-    devs: Sequence[Development],
-    *,
-    sender: str,
-    to: str,
-    unsubscribe_url: str,
-    unsubscribe_mailto: str | None,
-    now: datetime,
-    msgid_domain: str,
-    in_reply_to: str | None = None,
-) -> EmailMessage:
+@dataclass(frozen=True)
+class Envelope:
+    """What every mail to one reader carries besides its developments."""
+
+    sender: str
+    to: str
+    unsubscribe_url: str
+    unsubscribe_mailto: str | None
+    now: datetime
+    msgid_domain: str
+
+
+def build_mail(devs: Sequence[Development], envelope: Envelope, *,
+               in_reply_to: str | None = None) -> EmailMessage:
+    """One alert (a single development; an update threads under `in_reply_to`) or a digest of
+    several, oldest first. Raises ValueError if `devs` is empty."""
+    if not devs:
+        raise ValueError("a mail needs at least one development")
+    devs = sorted(devs, key=lambda d: d.detected_at)
+    e = envelope
     message = EmailMessage()
-    message["From"] = sender
-    message["To"] = to
+    message["From"] = e.sender
+    message["To"] = e.to
     message["Subject"] = _subject(devs)
-    message["Date"] = format_datetime(now)
+    message["Date"] = format_datetime(e.now)
     # Short ids: a long one gets folded in In-Reply-To, and some clients then fail to thread.
-    message["Message-ID"] = f"<fw.{secrets.token_hex(12)}@{msgid_domain}>"
+    message["Message-ID"] = f"<fw.{secrets.token_hex(12)}@{e.msgid_domain}>"
     if in_reply_to:  # an update threads under the earlier alert in mail clients
         message["In-Reply-To"] = in_reply_to
         message["References"] = in_reply_to
-    unsubscribe = f"<{unsubscribe_url}>"
-    if unsubscribe_mailto:
-        unsubscribe += f", <mailto:{unsubscribe_mailto}?subject=unsubscribe>"
+    unsubscribe = f"<{e.unsubscribe_url}>"
+    if e.unsubscribe_mailto:
+        unsubscribe += f", <mailto:{e.unsubscribe_mailto}?subject=unsubscribe>"
     message["List-Unsubscribe"] = unsubscribe
     message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies to alerts
-    message.set_content(_text(devs, unsubscribe_url, unsubscribe_mailto), charset="utf-8")
-    message.add_alternative(_document(devs, unsubscribe_url), subtype="html", charset="utf-8")
+    message.set_content(_text(devs, e.unsubscribe_url, e.unsubscribe_mailto), charset="utf-8")
+    message.add_alternative(_document(devs, e.unsubscribe_url), subtype="html", charset="utf-8")
     return message
-
-
-def build_alert(
-    dev: Development,
-    *,
-    sender: str,
-    to: str,
-    unsubscribe_url: str,
-    unsubscribe_mailto: str | None = None,
-    now: datetime,
-    msgid_domain: str,
-    in_reply_to: str | None = None,
-) -> EmailMessage:
-    """Return the mail for one development (an update threads under `in_reply_to`)."""
-    return _build(
-        [dev],
-        sender=sender,
-        to=to,
-        unsubscribe_url=unsubscribe_url,
-        unsubscribe_mailto=unsubscribe_mailto,
-        now=now,
-        msgid_domain=msgid_domain,
-        in_reply_to=in_reply_to,
-    )
-
-
-def build_digest(
-    devs: Sequence[Development],
-    *,
-    sender: str,
-    to: str,
-    unsubscribe_url: str,
-    unsubscribe_mailto: str | None = None,
-    now: datetime,
-    msgid_domain: str,
-) -> EmailMessage:
-    """Return one mail grouping `devs` (oldest first); raises ValueError if `devs` is empty."""
-    if not devs:
-        raise ValueError("a digest needs at least one development")
-    ordered = sorted(devs, key=lambda d: d.detected_at)
-    return _build(
-        ordered,
-        sender=sender,
-        to=to,
-        unsubscribe_url=unsubscribe_url,
-        unsubscribe_mailto=unsubscribe_mailto,
-        now=now,
-        msgid_domain=msgid_domain,
-    )

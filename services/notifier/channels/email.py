@@ -21,7 +21,7 @@ import aiosmtplib
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from services.notifier.channels._email_message import build_alert, build_digest
+from services.notifier.channels._email_message import Envelope, build_mail
 from services.notifier.channels._redact import forget_secret, redact, register_secret
 from services.notifier.channels.base import ChannelAuthError, Delivery, check_smtp_code
 from services.notifier.unsubscribe import unsubscribe_token
@@ -138,31 +138,20 @@ class EmailChannel:
         ChannelAuthError (login refused, TLS impossible).
         """
         address = _address(delivery.target)
-        message = build_alert(
-            delivery.dev,
-            sender=self._settings.sender,
-            to=address,
-            unsubscribe_url=self.unsubscribe_url(address),
-            unsubscribe_mailto=self._settings.unsubscribe_mailto,
-            now=self._now(),
-            msgid_domain=self._domain,
-            in_reply_to=_message_id(delivery.previous_ref),
-        )
+        message = build_mail([delivery.dev], self._envelope(address),
+                             in_reply_to=_message_id(delivery.previous_ref))
         return await self._deliver(message, address)
 
     async def send_digest(self, target: str, devs: Sequence[Development]) -> str:
         """Mail one digest grouping `devs`; return its Message-ID. Raises like `send`."""
         address = _address(target)
-        message = build_digest(
-            devs,
-            sender=self._settings.sender,
-            to=address,
-            unsubscribe_url=self.unsubscribe_url(address),
-            unsubscribe_mailto=self._settings.unsubscribe_mailto,
-            now=self._now(),
-            msgid_domain=self._domain,
-        )
-        return await self._deliver(message, address)
+        return await self._deliver(build_mail(devs, self._envelope(address)), address)
+
+    def _envelope(self, address: str) -> Envelope:
+        return Envelope(sender=self._settings.sender, to=address,
+                        unsubscribe_url=self.unsubscribe_url(address),
+                        unsubscribe_mailto=self._settings.unsubscribe_mailto, now=self._now(),
+                        msgid_domain=self._domain)
 
     async def _deliver(self, message: EmailMessage, address: str) -> str:
         if self._closed:
