@@ -14,7 +14,7 @@ from typing import Final
 
 from .lexicon import BOUND_ABOUT_WORDS, BOUND_AT_LEAST_WORDS, kind_of_family
 from .normalize import fold_pattern
-from .numbers import NumberMatch
+from .numbers import NumberMatch, starts_with_wa
 from .tails import chain_tail, ends_with_word, starts_with_word
 from .units import is_time_or_date, total_verb_in, unit_after
 from .who import who_span
@@ -53,7 +53,8 @@ def _c(p: str) -> re.Pattern[str]:
 
 _OF_THEM: Final = _c(r"^\s*(?:of\s+them|منها|منهما)(?!\w)")
 _REMAINING: Final = _c(
-    r"\b(?:reduced|shr[ua]nk|remain\w*|still\s+(?:holds?|controls?|held)|left\s+with|squeezed)\b"
+    r"\b(?:reduc(?:ed|es|ing)|shr[ua]nk|shrink(?:s|ing)?|remain\w*|still\s+(?:holds?|controls?|held)"
+    r"|left\s+with|squeez(?:ed|es|ing)|confin(?:ed|es|ing))\b"
     r"|(?<!\w)[وف]?(?:تراجعت|تراجع|تقلصت|تقلص|انحسرت|انحسار|المتبقية|المتبقي|تبقى"
     r"|لا تزال|لا يزال|ما زال|مازالت)(?!\w)"
 )
@@ -67,6 +68,7 @@ _INCREMENT_BEFORE: Final = ("another", "additional", "a further")
 _INCREMENT_AFTER: Final = tuple(
     fold_pattern(w) for w in ("more", "additional", "further", "آخرين إضافيين", "إضافيين")
 )
+_INCREMENT_CUES: Final = ("another", "additional", "further", "more", fold_pattern("إضافيين"))
 _MAX_GAP: Final = 48
 _AND: Final = re.compile(r"\band\b|(?<!\w)و(?=\w)")
 _OBJECT_AFTER: Final = _c(r"^\s*(?:(?:at least|more than|about|some|nearly|over|أكثر من|نحو|حوالي)\s+)?\d")
@@ -74,25 +76,64 @@ _OBJECT_AFTER: Final = _c(r"^\s*(?:(?:at least|more than|about|some|nearly|over|
 
 _AT_LEAST_AFTER: Final = fold_pattern("على الأقل")
 # An aside between commas inside the subject: "1,200 members, including foreign fighters, have ...".
-_ASIDE: Final = re.compile(r",\s*(?:including|among them|mostly|most of them|many of them)\b[^,;:.()]{0,40},")
+# A reporting parenthesis too: "50 people in the village, officials said, were killed".
+_ASIDE: Final = re.compile(
+    r",\s*(?:(?:including|among them|mostly|most of them|many of them)\b[^,;:.()]{0,40}"
+    r"|(?:[\w'-]+\s+){1,3}(?:said|says|say|reported|added|told\s+\w+))\s*,"
+)
 # A noun-phrase word: not an auxiliary or relative word, not a past participle or gerund.
 _NP_WORD: Final = (
     r"(?!(?:were|was|are|is|have|has|had|been|and|who|which|that|after|as)\b)[\w'-]+(?<!ed)(?<!ing)"
 )
+# An -ed or -ing word is an adjective when a noun-phrase word follows it ("20 armed men", "3 wounded
+# soldiers"); last before "and" or the verb it is a verb ("5 people arrested and 3 killed").
+_NP_WORDS: Final = rf"(?:(?:[\w'-]+(?:ed|ing)\s+)?{_NP_WORD}\s+)"
 # "1,168 IS fighters and 630 SDF fighters were killed", "40 militants and their families surrendered":
 # a coordinated subject whose parts all share the trigger after it.
 _COORD_SUBJECT: Final = re.compile(
-    rf"^\s*(?:{_NP_WORD}\s+){{1,4}}(?:and\s+(?:\d[\d,.]*\s+|{_NP_WORD}\s+){{1,5}})+"
+    rf"^\s*{_NP_WORDS}{{1,4}}(?:and\s+(?:\d[\d,.]*\s+|{_NP_WORDS}){{1,5}})+"
     r"(?:(?:were|was|have|has|had|been|are|reportedly|also|all)\s+){0,3}$"
 )
 _COORD_MAX_GAP: Final = 90
+# Coordination inside a subject: English "and", Arabic "و" only before a number ("والمسلمين" in a name
+# or "وسط" is a word, not a conjunction).
+_AND_SUBJECT: Final = re.compile(r"\band\b|(?<!\w)و(?=\d)")
+_GAP_COMMA: Final = re.compile(r",(?!\d{3})|،")
+_LONG_SUBJECT_GAP: Final = 90
+_AUX_TAIL: Final = re.compile(r"(?:\b(?:were|was|have|has|had|been|are|is|reportedly|also|all)\s+)+$")
+# What cannot sit inside a subject noun phrase: a digit, punctuation, a finite auxiliary, a relative or
+# subordinating word, a reporting verb.
+_NOT_IN_SUBJECT: Final = _c(
+    r"[\d,،;:.()\[\]\"“”]|\b(?:were|was|is|are|have|has|had|be|been|said|says|told|who|which|that|whom"
+    r"|where|when|while|after|before|because|since|but|or|and|if|then|than|also|killed|wounded|injured"
+    r"|died|dead)\b"
+    r"|(?<!\w)(?:الذين|الذي|التي|بعد|قبل|عندما|حين|حيث|ثم|بينما|فيما|كما|قال|قالت|وقال|وقالت|أن|إن|أنه|إنه)(?!\w)"
+)
 # "... killed and five others wounded": a short noun phrase between the number and its trigger.
 _SHORT_NP: Final = re.compile(r"^\s*(?:(?!(?:and|or)\b)[^\W\d]+\s+){1,2}$")
 
 
+_WA: Final = "و"
+_BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
+
+
+def _unbounded(window: str) -> str:
+    """window without a bound word at its end ("rose to more than" -> "rose to")."""
+    rest = window.rstrip()
+    if not rest.endswith(_BOUND_WORDS):
+        return rest  # the common case, decided in C
+    for w in _BOUND_WORDS:
+        if rest.endswith(w) and (len(rest) == len(w) or not rest[-len(w) - 1].isalnum()):
+            return rest[: len(rest) - len(w)]
+    return rest
+
+
 def _increment(window: str) -> bool:
     """ "another 12", "12 more" (either cue, at either end of the window, as the original regex read it)."""
-    return ends_with_word(window, _INCREMENT_BEFORE) or starts_with_word(window, _INCREMENT_AFTER)
+    for cue in _INCREMENT_CUES:  # every cue holds one of these: a few substring tests decide most windows
+        if cue in window:
+            return ends_with_word(window, _INCREMENT_BEFORE) or starts_with_word(window, _INCREMENT_AFTER)
+    return False
 
 
 def _bound(text: str, start: int, end: int) -> str:
@@ -110,26 +151,36 @@ def _clean_gap(gap: str) -> bool:
 
 def _subject_gap(gap: str) -> bool:
     """The gap between a number and a trigger after it holds only the rest of the subject it counts."""
-    if "," in gap:
+    if "," in gap or "،" in gap:
         gap = _ASIDE.sub(" ", gap)
-    if not _AND.search(gap):
-        return _clean_gap(gap)
+        if _GAP_COMMA.search(gap):
+            return False  # "rose to 55, with 146 people injured": a comma ends the subject
+    if not _AND_SUBJECT.search(gap):
+        return _clean_gap(gap) or _long_subject(gap)
     if len(gap) > _COORD_MAX_GAP or _CLAUSE_BREAK.search(gap):
         return False
     return _COORD_SUBJECT.match(gap) is not None
 
 
+def _long_subject(gap: str) -> bool:
+    """A longer subject made only of a noun phrase and its modifiers ("90 soldiers besieged inside the
+    airbase surrendered", "33 members of an armed group operating in the region turned themselves in")."""
+    if len(gap) > _LONG_SUBJECT_GAP:
+        return False
+    aux = _AUX_TAIL.search(gap)
+    return _NOT_IN_SUBJECT.search(gap, 0, aux.start() if aux else len(gap)) is None
+
+
 def _new_clause_subject(text: str, n: NumberMatch, left: Trig | None, right: Trig | None) -> bool:
-    """ "were killed and five others wounded": after "and", the trigger that follows a short noun phrase
-    owns the number rather than the one before the conjunction."""
-    return (
-        left is not None
-        and right is not None
-        and _SHORT_NP.match(text[n.end : right.start]) is not None
-        and _AND.search(text[left.end : n.start]) is not None
-        and _clean_gap(text[left.end : n.start])
-        and not _OBJECT_AFTER.match(text[right.end : right.end + 24])
-    )
+    """ "were killed and five others wounded", "left 16 dead, 22 others ... surrendered": after "and" or a
+    bare comma, the trigger that follows the number's noun phrase owns it rather than the one before."""
+    if left is None or right is None or _OBJECT_AFTER.match(text[right.end : right.end + 24]):
+        return False
+    before = text[left.end : n.start]
+    between = text[n.end : right.start]
+    if _SHORT_NP.match(between) is not None and _AND.search(before) is not None and _clean_gap(before):
+        return True
+    return before.strip() in (",", "،") and (_SHORT_NP.match(between) is not None or _long_subject(between))
 
 
 def _unit(text: str, n: NumberMatch) -> tuple[str, str] | None:
@@ -174,7 +225,8 @@ def link_figures(text: str, s0: int, s1: int, trigs: list[Trig], nums: list[Numb
                     Found(kind, n.value, _bound(text, n.start, n.end), (n.end, n.end), n.start, n.end, None)
                 )
             continue
-        found = _link_one(text, s0, s1, n, nums[i - 1] if i else None, casualty, out)
+        next_start = nums[i + 1].start if i + 1 < len(nums) else s1
+        found = _link_one(text, s0, s1, n, nums[i - 1] if i else None, casualty, out, next_start)
         if found is not None:
             out.append(found)
     return out
@@ -202,13 +254,14 @@ def _link_one(
     prev_num: NumberMatch | None,
     casualty: list[Trig],
     out: list[Found],
+    next_start: int,
 ) -> Found | None:
     prev_end = prev_num.end if prev_num else s0
     left, right = _neighbours(casualty, n)
     trig: Trig | None = None
     mode = "report"
-    if right is not None and right.start - n.end <= 2:
-        trig = right  # "20 قتيلا", "12 dead": the noun right after the number
+    if right is not None and right.start - n.end <= 2 and not text[n.end : right.start].strip():
+        trig = right  # "20 قتيلا", "12 dead": the noun right after the number (not "killed 20, wounded")
     elif _new_clause_subject(text, n, left, right):
         trig = right
     elif left is not None and left.end >= prev_end and _clean_gap(text[left.end : n.start]):
@@ -220,7 +273,7 @@ def _link_one(
     ):
         # "Two bombers killed 45": a number after the verb is its object, so the earlier one is the agent.
         trig = right
-    elif ends_with_word(text[max(s0, n.start - 16) : n.start], _TO_BEFORE) and total_verb_in(
+    elif ends_with_word(_unbounded(text[max(s0, n.start - 30) : n.start]), _TO_BEFORE) and total_verb_in(
         text[max(s0, n.start - 220) : n.start]
     ):
         trig = left or right  # running total: the kind comes from the nearest casualty word
@@ -240,7 +293,7 @@ def _link_one(
         mode = "increment"
     if mode == "report" and total_verb_in(text[max(s0, n.start - 40) : n.start]):
         mode = "total"
-    who = who_span(text, n, s1, s0)
+    who = who_span(text, n, min(s1, next_start), s0)
     return Found(kind, n.value, _bound(text, n.start, n.end), who, n.start, n.end, trig, sub, mode)
 
 
@@ -249,10 +302,14 @@ def _chain(
 ) -> tuple[Found, bool] | None:
     """The previous figure when this number continues it ("and 4 civilians", "بينهم 141 طفلا"), and
     whether the number is a sub-group of it ("including", or the previous figure is one)."""
-    if not out or prev_num is None or out[-1].end != prev_num.end:
+    if not out or prev_num is None or out[-1].end > prev_num.end:
         return None
+    # A number between the previous figure and this one that counts nothing ("killed five members of
+    # one family, including two children") does not break the chain; the gap tests below still apply.
     base = out[-1]
     gap = text[base.end : n.start]
+    if text.startswith(_WA, n.start) and starts_with_wa(text, n):
+        gap += _WA  # "وخمسة أطفال": the conjunction is part of the number word's match
     if len(gap) > 60 or _CLAUSE_BREAK.search(gap):
         return None
     sub, conj = chain_tail(gap)

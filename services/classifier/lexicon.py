@@ -18,6 +18,7 @@ from .scan import WordScanner, dispatch, dispatch_alternation
 __all__ = [
     "BOUND_ABOUT_WORDS",
     "BOUND_AT_LEAST_WORDS",
+    "DENY",
     "LABEL_OF",
     "NEGATION",
     "NEGATION_SCAN",
@@ -58,8 +59,10 @@ _EN: Final[dict[str, str]] = {
     r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies",
     "execute": r"execut(?:e|ed|es|ing|ions?)|beheaded",
     "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
-    "surrender": r"surrender(?:s|ed|ing)?|handed themselves (?:over|in)|turned themselves in"
-    r"|gave themselves up|giving themselves up|laid down (?:their )?(?:arms|weapons)",
+    "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
+    r"|turn(?:ed|s|ing)? (?:themselves|himself|herself) in"
+    r"|(?:gave|given|giving|give) (?:themselves|himself|herself) up"
+    r"|laid down (?:their |his )?(?:arms|weapons)",
     "recapture": r"recaptur(?:e|es|ed|ing)|re-?took|re-?tak(?:e|es|en|ing)|regain(?:s|ed|ing)?"
     r"|reclaim(?:s|ed|ing)?|re-?seiz(?:e|ed|es)|won back|back under (?:the )?control",
     "capture": r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|(?:took|take|takes|taken|taking|gained?"
@@ -67,10 +70,22 @@ _EN: Final[dict[str, str]] = {
     r"|overr(?:an|un|uns|unning)|liberat(?:e|es|ed|ing|ion)"
     r"|fell(?=\s+(?:to|into|under)\b|\s*[;,.]|\s*$)|fall of|falls to"
     r"|(?:declared?|declares|declaring|announced?) (?:a |the )?(?:final |total |full )?victory"
+    r"|(?:declared?|declares|declaring|announced?) (?:full |complete |total )?control (?:of|over)"
+    r"|(?:took|take|takes|taken|taking) over(?! as\b)"
+    r"|(?:took|taken|taking) (?=(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
+    r"[\w,-]+ (?:more )?(?:villages?|towns?|hamlets?|localities|settlements|neighbou?rhoods|districts"
+    r"|wards)\b)"
+    r"|(?:took|taken|taking) (?:the )?(?:town|city|village|district|neighbou?rhood)s? of"
+    r"|c(?:ame|omes?|oming) under (?:the )?(?:full |complete |total )?(?:[\w-]+ )?control"
     r"|stormed|conquer(?:ed|s)?|advanced into|entered and|swept into|drove \w+ out"
     r"|entered (?:the )?(?:town|city|village|district|neighbou?rhood)s?(?= of\b)"
-    r"|expell(?:ed|ing) \w+ (?:fighters |militants |forces )?from",
+    r"|expell(?:ed|ing) \w+ (?:fighters |militants |forces )?from"
+    r"|(?:pushed|forced|chased|kicked|flushed|ousted) (?:[\w-]+ ){1,3}?out of",
     "lose": r"withdr(?:ew|awn|aws|awal) from|withdr(?:ew|awn|awal) (?:its|their|his) \w+ from"
+    # passive: no object between the participle and "out of"/"from" ("had been pushed out of Kupiansk");
+    # the active "pushed the militants out of" is a capture
+    r"|(?:pushed|driven|forced|chased|kicked|flushed|ousted) out of"
+    r"|(?:expelled|ousted|evicted|dislodged) from"
     r"|retreat(?:ed|s)? from|lost control|los(?:t|es|ing) (?:the )?(?:town|city|village)"
     r"|pull(?:ed|s)? out of|abandon(?:ed|s)",
 }
@@ -86,19 +101,32 @@ _AR: Final[dict[str, str]] = {
     "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
     "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?",
     "surrender": r"استسلم(?:ت|وا)?|استسلام|المستسلمين|مستسلمين"
-    r"|سلم(?:ت|وا)?(?=(?: \S+){0,7}? (?:نفسه|نفسها|أنفسهم|أنفسهن)(?!\w))|تسليم (?:نفسه|أنفسهم)"
+    r"|سلم(?:ت|وا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن)(?!\w))|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
     "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة",
-    "capture": r"سيطر(?:ت|وا)?(?: \S+){0,3}? على(?:ها|ه|هم)?|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
+    "capture": r"سيطر(?:ت|وا)?(?! (?:حالة|الهدوء|هدوء|الخوف|الهلع|الذعر|القلق|الترقب|الغضب|الحزن|الصمت|التوتر"
+    r"|الفوضى|الظلام|أجواء|المخاوف|مشاعر)(?!\w))(?: [^\s،.؛]+){0,6}? على(?:ها|ه|هم)?"
+    r"|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
     r"|سيطرتها على|سيطرتهم على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
-    r"|بسط(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى) على|الاستيلاء على"
+    r"|بسط(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
     r"|حرر(?:ت|وا)?|تحرير|انتزع(?:ت|وا)?|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
     r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز)"
     r"|سقطت? (?:\S+ ){0,3}?(?:بيد|في يد|بأيدي|في أيدي)"
-    r"|دخل(?:ت|وا)?(?: \S+){0,5}? (?:مدينة|بلدة|قرية|مركز)",
-    "lose": r"انسحب(?:ت|وا)?(?: \S+){0,3}? من|الانسحاب من|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?"
+    r"|دخل(?:ت|وا)?(?: \S+){0,5}? (?:مدينة|بلدة|قرية|مركز)"
+    r"|(?:باتت|بات|أصبحت|أصبح|صارت|صار|أضحت|أضحى)(?: [^\s،.؛]+){0,3}? تحت (?:سيطرة|سيطرت)\S*",
+    "lose": r"انسحب(?:ت|وا)?(?: [^\s،.؛]+){0,5}? من|الانسحاب من|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?"
     r"|فقد(?:ت|وا)? السيطرة",
 }
+
+# Words without which no denial can follow a report ("dismissed the reports as rumours", "وصفها بأنها
+# شائعات"): scanned with the triggers as the pseudo-family "deny" (not a trigger), so a trigger knows in
+# the same pass whether negation.is_negated needs to look for a denial after it.
+_DENY_EN: Final = (
+    r"false|untrue|baseless|unfounded|fake|fabricat\w*|rumou?rs?|propaganda|lies|groundless|nonsense"
+    r"|disinformation"
+)
+_DENY_AR: Final = r"شائعات|كاذب\S*|عاري\S*|ملفق\S*|مفبرك\S*|أكاذيب|دعاي\S*|غير صحيح\S*|لا أساس"
+DENY: Final = "deny"
 
 _AR_PROCLITICS = r"(?:[وف])?(?:[بلك])?(?:ال)?"
 
@@ -115,10 +143,15 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
 # The same triggers for scanning (see scan.py): start = first character of the trigger and its proclitics.
 # Alternatives are regrouped by first character (scan.dispatch_alternation): read the family of a match
 # with scan.family_of(match.lastgroup).
+# The family DENY marks a denial word, not a trigger.
 TRIGGER_SCAN: Final[dict[str, WordScanner]] = {
-    "en": WordScanner(dispatch_alternation({f: fold_pattern(p) for f, p in _EN.items()}) + r"\b"),
+    "en": WordScanner(
+        dispatch_alternation({f: fold_pattern(p) for f, p in {**_EN, DENY: _DENY_EN}.items()}) + r"\b"
+    ),
     "ar": WordScanner(
-        _AR_PROCLITICS + dispatch_alternation({f: fold_pattern(p) for f, p in _AR.items()}) + r"(?!\w)"
+        _AR_PROCLITICS
+        + dispatch_alternation({f: fold_pattern(p) for f, p in {**_AR, DENY: _DENY_AR}.items()})
+        + r"(?!\w)"
     ),
 }
 
@@ -129,8 +162,8 @@ _NEG_EN = (
     r"|urg(?:e|ed|es|ing)|call(?:s|ed|ing)? (?:on|for|upon)|appeal(?:s|ed)? (?:to|for)"
     r"|demand(?:s|ed|ing)?|ultimatum|deadline|refus(?:e|ed|es|ing)|reject(?:s|ed|ing)?"
     r"|negotiat\w*|talks?|offer(?:s|ed)?|not|no|never|neither|nor|unless|if|whether|fail(?:ed|s)?"
-    r"|expected|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
-    r"|since|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
+    r"|expect(?:s|ed|ing)?|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
+    r"|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
     r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential)\b"
     r"|\bto\s*$"
 )
@@ -138,9 +171,10 @@ _NEG_AR_WORDS = fold_pattern(
     r"نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
     r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
     r"|طالب|طالبت|يطالب|تطالب|مطالبة|ناشد|ناشدت|مهلة|أمهل|أمهلت|إنذار|إنذارا|رفض|رفضت|يرفض|ترفض|يرفضون"
-    r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|منذ|استعدادات"
+    r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|استعدادات"
     r"|تحضيرا|تمهيدا|بانتظار|يذكر|كان قد|كانت قد"
-    r"|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هددت|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
+    r"|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هدد|هددت|هددوا|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
+    r"|توعد|توعدت|توعدوا|يتوعد|تتوعد|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|أقسم"
     r"|معركة|حملة|عملية|هجوما|هجوم"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"

@@ -1,7 +1,13 @@
-"""Is a trigger reported as done? Plans, calls, denials, refusals and background say it is not.
+"""Is a trigger reported as done? Plans, calls, denials, refusals, predictions, death sentences and
+background say it is not.
 
-Two windows: modal/denial/call cues anywhere in the clause before the trigger (up to 60 characters),
-and purpose/background cues only right before it ("offensive to recapture", "منذ سيطرة", "لتحرير").
+Windows: modal/denial/call cues anywhere in the clause before the trigger (up to 60 characters);
+purpose/background cues only right before it ("offensive to recapture", "منذ سيطرة", "لتحرير", "since
+rebels captured"); a relative clause or a participle aside dated to a past year or month ("Raqqa,
+captured from IS in 2017, is ..."); a modal after a nominal trigger ("the fall of X would open ...");
+a denial after a reported trigger ("dismissed reports of a withdrawal as rumours").
+`is_object_not_territory` drops a territorial verb whose object is people, goods, a match, talks or a
+price ("seized 2 tonnes of cocaine", "withdrew from the talks", "the pound fell to a record low").
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from typing import Final
 
 from .lexicon import NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
 from .normalize import fold_pattern
-from .scan import WordScanner
+from .scan import WordScanner, dispatch
 from .tails import ends_with_word
+from .units import MONTH_WORDS
 
 __all__ = ["is_negated", "is_object_not_territory"]
 
@@ -47,58 +54,349 @@ _AR_PURPOSE: Final = re.compile(
 )
 _MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
 _PERSON_OBJECT_EN: Final = re.compile(
-    r"^\s*(?:(?:at least|about|some|more than|over)\s+)?(?:[\w,.-]+\s+){0,3}?"
+    r"^\s*(?:(?:at least|about|some|more than|over)\s+)?"
+    # up to three words of the object's noun phrase: not a preposition or conjunction, which would
+    # end the object ("took over the town after rebel fighters withdrew")
+    r"(?:(?!(?:after|before|from|in|on|at|as|when|while|and|with|by|near|to|into|following|during|amid"
+    r"|once|where|until)\b)[\w,.-]+\s+){0,3}?"
     r"(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|weapons|ammunition"
     r"|vehicles|tanks|rifles|drugs|suspects|people|civilians|hostages|troops|jihadists|insurgents"
     r"|title|trophy|cup|championship|league|award|medals?|hearts?|attention|imagination|footage|images?"
-    r"|market|votes?|seats?|share|momentum|match|game|race|tournament|final|lead|initiative|ball)\b"
+    r"|market|votes?|seats?|share|momentum|match|game|race|tournament|final|lead|initiative|ball"
+    # goods, cargo and money ("seized 2 tonnes of cocaine", "seized three aid trucks")
+    r"|tonnes?|tons?|kilograms?|kilos?|kg|cocaine|heroin|cannabis|hashish|captagon|pills|cash|money|funds"
+    r"|assets|documents|passports|trucks?|lorries|cars?|boats?|ships?|vessels?|tankers?|aircraft|drones?"
+    r"|shipments?|cargo|consignments?|equipment|explosives|missiles?|rockets?|guns|arms|propert(?:y|ies)"
+    r"|goods|contraband|power(?!\s+(?:plant|station|grid)))\b"
+)
+_PERSON_BEFORE_EN: Final = re.compile(
+    r"\b(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|suspects|people"
+    r"|civilians|hostages|troops|jihadists|insurgents|journalists|workers|men|women|children|officers"
+    r"|policemen|sailors|crew|tourists|nationals|citizens|students|villagers|residents|him|her|them)\s+"
+    r"(?:(?:who|that)\s+)?(?P<aux>(?:(?:were|was|are|is|had|have|has|being|been|reportedly|later)\s+){1,3})?$"
 )
 _PERSON_OBJECT_AR: Final = re.compile(
-    fold_pattern(r"^\s*(?:\S+\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين)(?!\w)")
-)
-
-
-# Background in a relative clause dated to a year: "the town, which IS seized in 2014, ...",
-# "المدينة التي سيطر عليها التنظيم عام 2014".
-_YEAR_AFTER: Final = re.compile(
     fold_pattern(
-        r"^[^,;:.()،؛]{0,40}?(?:\b(?:in|since)\s+(?:(?:early|late|mid-?)\s*)?(?:[a-z]+\s+)?"
-        r"|(?<!\w)(?:في |منذ )?(?:عام|سنة|العام)\s+)(?:19|20)\d\d\b"
+        r"^\s*(?:\S+\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
+        # not an area: a match, a market, a fire, power
+        r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
+        r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
+        # goods, cargo and money
+        r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
     )
 )
+# "خسر المنتخب أمام نظيره", "خسرت الليرة 5% من قيمتها": a defeat in a match or a vote, a loss in value.
+_LOST_GAME_AR: Final = re.compile(
+    fold_pattern(
+        r"(?: \S+){0,4}? (?:أمام|بنتيجة|مباراة|المباراة|مباراته|بركلات|نقطة|نقاط|الانتخابات|مقاعد|مقعد"
+        r"|اللقب|لقب"
+        r"|البطولة|الدوري|الكأس|نهائي|قيمت\S*|\d[\d.,]*\s*(?:%|٪|بالمئة|في المئة))(?!\w)"
+    )
+)
+_LOST_AR: Final = re.compile(fold_pattern(r"[وف]?خسر"))
+# Withdrawing from talks, a deal or a race, or being forced out of one's home, is not losing ground:
+# "withdrew from the peace talks", "انسحبت من الاتفاق".
+_NOT_A_PLACE_WORDS_EN: Final = (
+    r"talks|negotiations|agreement|accord|deal|treaty|race|elections?|coalition|government|tournament"
+    r"|competition|match|league|contract|project|programme|program|process|summit|conference|ceasefire"
+    r"|truce|pact|alliance|union|organi[sz]ation|court|convention|bid|contest|plans?|sale|championship"
+    r"|cup|games|olympics|parliament|cabinet|mission|initiative|dialogue|framework|scheme|vote|hearing"
+    # "residents were forced out of their homes", "driven out of office"
+    r"|homes?|houses?|jobs?|office|power|business|work|school"
+)
+_NOT_A_PLACE_EN: Final = re.compile(
+    r"\s*(?:(?:the|a|an|its|their|his|her)\s+)?"
+    r"(?:(?!(?:after|before|from|in|on|at|as|when|while|and|with|by|near|to|into|following|during|amid)\b)"
+    r"[\w'-]+\s+){0,3}?(?:" + _NOT_A_PLACE_WORDS_EN + r")\b"
+)
+_NOT_A_PLACE_AR: Final = re.compile(
+    fold_pattern(
+        r"\s*(?:ال)?(?:مفاوضات|محادثات|اتفاق|اتفاقية|معاهدة|سباق|انتخابات|حكومة|ائتلاف|تحالف|بطولة|مباراة"
+        r"|منافسة|مؤتمر|قمة|هدنة|عملية السلام|مسابقة|صفقة|برلمان|جلسة|حوار|عضوية|منظمة|مشروع|خطة)(?!\w)"
+    )
+)
+# "fell to a record low", "fell by 5%", "fell to 150,000 barrels": a quantity, not a place, fell.
+_FELL_QUANTITY: Final = re.compile(
+    r"^\s*(?:(?:sharply|steeply|further|again|slightly)\s+)?(?:(?:to|by|below|under)\s+)?"
+    r"(?:(?:a|an|its|their|the)\s+)?(?:(?:new|fresh|record|all-time|multi-year|[\w-]+-year)\s+)?"
+    r"(?:record|lows?|lowest|highs?|level|zero|(?:about|around|nearly|some|under|just)?\s*[$€£]?\d"
+    r"(?![\d,.]*\s+(?:fighters|militants|rebels|troops|forces|soldiers|men|jihadists|insurgents)\b))"
+)
+
+
+# Background in a relative clause or aside dated to a year or a month: "the town, which IS seized in
+# 2014, ...", "المدينة التي سيطر عليها التنظيم عام 2014", "the city, which the army took in June, ...".
+_MONTHS_EN: Final = "|".join(m for m in MONTH_WORDS if len(m) > 3 and m.isascii() and m != "march")
+_MONTHS_AR: Final = "|".join(re.escape(m) for m in MONTH_WORDS if len(m) > 3 and not m.isascii())
+_YEAR: Final = r"(?:19|20)\d\d\b"
+_SEASONS: Final = r"(?:early|late|mid-?)\s*"
+# A past date in the clause after the trigger: "in 2014", "in June 2017", "in January", "عام 2014", "في
+# يونيو", "last year", "two years ago". Scanned from word starts (scan.WordScanner), first letters
+# dispatched: the clause is scanned once, up to its first punctuation.
+_PAST_DATE: Final = {
+    "en": WordScanner(
+        dispatch(
+            rf"(?:in|since)\s+(?:{_SEASONS})?(?:[a-z]+\s+)?{_YEAR}"
+            rf"|(?:in|since)\s+(?:{_SEASONS})?(?:{_MONTHS_EN}|march(?!\s+(?:on|to)\b))\b"
+            r"|(?:last|the previous)\s+(?:year|month|summer|winter|spring|autumn)\b|years?\s+ago\b"
+        )
+    ),
+    "ar": WordScanner(
+        dispatch(
+            fold_pattern(
+                rf"(?:في |منذ )(?:عام|سنة|العام)\s+{_YEAR}|(?:عام|سنة|العام)\s+{_YEAR}"
+                rf"|(?:في |منذ )(?:شهر )?(?:{_MONTHS_AR})(?!\w)"
+            )
+        )
+    ),
+}
+_CLAUSE_PUNCT: Final = re.compile(r"[,;:.()،؛]")
+
+
+def _past_date_after(text: str, end: int, arabic: bool) -> bool:
+    """A past date starts within 80 characters after `end`, before any punctuation."""
+    limit = min(len(text), end + 80)
+    stop = _CLAUSE_PUNCT.search(text, end, limit)
+    hi = stop.start() if stop else min(len(text), end + 110)
+    return _PAST_DATE["ar" if arabic else "en"].search(text, end, hi) >= 0
+
+
 _RELATIVE_BEFORE: Final = re.compile(
     fold_pattern(
-        r"(?:,\s*(?:which|that|where|whom)|(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|حيث))"
-        r"\s+(?:[^\s,،]+\s+){0,4}$"
+        r"(?:, (?:which|that|where|whom)|(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|حيث))"
+        r"\s+(?:[^\s,،]+\s+){0,6}$"
+    )
+)
+# Every Arabic relative cue holds one of these: a quick test before the regexes.
+_RELATIVE_AR: Final = tuple(
+    fold_pattern(w + " ") for w in ("التي", "الذي", "اللتين", "اللذين", "الذين", "حيث")
+)
+# A participle set off by a comma after a noun: "Raqqa, captured from IS in 2017, is ...".
+_ASIDE_ADVERBS: Final = (" first", " once", " later", " briefly", " originally", " largely")
+_ASIDE_ENDS: Final = (",", *_ASIDE_ADVERBS)
+_PARTICIPLE: Final = re.compile(r"[a-z-]+(?:ed|en|run)\b")
+
+
+def _dated_background(text: str, start: int, end: int, before: str, arabic: bool) -> bool:
+    """True when the trigger sits in a relative clause or a participle aside dated to a past year or
+    month (historical background, not the news of the sentence). `before` is the clause up to the
+    trigger (see _clause_left)."""
+    relative = _RELATIVE_BEFORE.search(before) is not None
+    if not relative and (arabic or not _aside_before(before) or _PARTICIPLE.match(text, start) is None):
+        return False
+    return _past_date_after(text, end, arabic) and (relative or "," in text[end : end + 100])
+
+
+def _aside_before(before: str) -> bool:
+    """before ends with a comma after a word, possibly followed by an adverb ("Raqqa, once")."""
+    rest = before.rstrip()
+    if not rest.endswith(_ASIDE_ENDS):
+        return False  # the common case, decided in C
+    if rest.endswith(_ASIDE_ADVERBS):
+        rest = rest.rsplit(None, 1)[0] if " " in rest else ""
+    return rest.endswith(",") and len(rest) > 1 and rest[-2].isalnum()
+
+
+# "since IS captured the city": "since" opens a background clause that the trigger is part of (no comma
+# between them); "since Monday", "since the start of the year", "منذ بدء الهجوم" are time spans, and a
+# trigger after the comma that closes a "since" clause is the news ("Since the truce collapsed, 120 ...").
+_SINCE_EN: Final = re.compile(
+    r"\bsince\s+(?!(?:the\s+)?(?:start|beginning|outbreak|end|launch|onset|middle|eve|turn)\b"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|(?:march|" + _MONTHS_EN + r")\b"
+    r"|\d|(?:then|last|early|late|mid|yesterday|dawn|morning|midnight|noon|this|at least)\b)"
+    r"(?:[^\s,]+\s+){0,7}$"
+)
+_SINCE_CLAUSE_AR: Final = fold_pattern("منذ أن")
+# A generic or conditional subject: "any fighter who surrenders", "whoever lays down his arms".
+_GENERIC_EN: Final = re.compile(
+    r"\b(?:any|anyone|anybody|every|each|those|all\s+who)\b(?:\s+[\w'-]+){0,4}?\s+(?:who|that)\s+"
+    r"(?:\w+\s+)?$|\bwhoever\s+(?:\w+\s+)?$"
+)
+_GENERIC_AR: Final = re.compile(
+    fold_pattern(r"(?<!\w)[وف]?(?:كل|لكل|أي|لأي)(?: \S+){0,2}? (?:من |ممن )?[يت]\S+ (?:\S+ )?$")
+)
+# A verb with the future prefix س right before the trigger ("ستستعيد السيطرة", "سيعلن تحرير"); nouns that
+# begin with سي/ست (سيطرة, سيارة, سياسة, ستة, ستين) are not verbs.
+_FUTURE_BEFORE_AR: Final = re.compile(
+    fold_pattern(r"(?<!\w)[وف]?س[يتن](?!طر|ار|اس|اد|ين|ون|ه(?!\w)|م[ئا]|نا|نو|ول|ناء)\w{3,}\s+$")
+)
+# Every _GENERIC_AR match holds one of these (a quick test before the regex).
+_KUL: Final = fold_pattern("كل ")
+_AYY: Final = fold_pattern("أي ")
+_PAST_VERB: Final = frozenset(("took", "retook", "fell", "overran", "gave", "laid", "won", "drove", "swept"))
+# A death sentence is not an execution: "sentenced 7 men to death", "أحكاماً بالإعدام على 7".
+_SENTENCED_EN: Final = re.compile(r"\bsentenc\w*\b(?:\s+\S+){0,6}?\s+to(?:\s+be)?\s*$")
+_SENTENCE_AFTER_EN: Final = re.compile(r"\s*(?:sentences?|penalty|row|verdicts?)\b")
+_SENTENCED_AR: Final = re.compile(
+    fold_pattern(
+        r"(?<!\w)[وف]?(?:حكم|حكما|حكمت|يحكم|الحكم|أحكام|أحكاما|الأحكام|بأحكام|قضت|قضى|تقضي|يقضي|عقوبة|بعقوبة"
+        r"|العقوبة)(?: \S+){0,2}\s*$"
+    )
+)
+# A nominal trigger that is the subject of a prediction: "the fall of X would open ...", "the capture of
+# the strongholds was only a matter of time", "سقوط المدينة سيفتح الطريق".
+_NOMINAL_EN: Final = re.compile(
+    r"(?:\b(?:the|its|their|his|her|a|any|'s)\s+)(?:[\w-]+\s+)?$"
+)
+_NOMINAL_WORDS_EN: Final = ("capture", "recapture", "fall of", "liberation", "seizure", "takeover")
+# Scanned from word starts, first letters dispatched (scan.WordScanner): a window costs one quick scan.
+_MODAL_AFTER_EN: Final = WordScanner(
+    dispatch(
+        r"would|will|could|might|may|should|must|matter of time|matter of days|matter of weeks"
+        r"|question of time|question of days|question of weeks|imminent|inevitable"
+        r"|(?:is|are|was|were|seems?|looks?)\s+(?:likely|unlikely|expected|possible|feared|near)"
+        r"|depends?|hinges?"
+    )
+    + r"\b"
+)
+_NOMINAL_AR: Final = re.compile(
+    fold_pattern(r"[وفبلك]?(?:ال)?(?:سقوط|تحرير|استعادة|سيطرة|استيلاء|انسحاب|استسلام|تسليم|استرجاع|إعادة)")
+)
+# Future verbs that make a prediction of a nominal trigger ("سيفتح", "ستؤدي", "سيمهد").
+_FUTURE_VERBS_AR: Final = r"(?:فتح|مهد|ؤدي|كون|شكل|غير|عني|تيح|سمح|منح|عزز|قطع|حرم|فقد|ضع|جعل)"
+_MODAL_AFTER_AR: Final = WordScanner(
+    dispatch(
+        fold_pattern(
+            rf"سوف|قد [يت]\S+|س(?:ي|ت){_FUTURE_VERBS_AR}\S*|ل(?:ي|ت){_FUTURE_VERBS_AR}\S*|مسألة وقت"
+            r"|مسألة أيام|وشيك\S*|بات قريبا|متوقع\S*"
+        )
+    )
+    + r"(?!\w)"
+)
+_AFTER_CLAUSE_END: Final = re.compile(r"[,،;؛:.!?()]")
+# A denial that follows the report: "dismissed reports of a withdrawal as rumours", "وصف التقارير عن
+# انسحاب القوات بأنها شائعات".
+_REPORTS_BEFORE: Final = re.compile(
+    fold_pattern(
+        r"\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|news)\s+(?:of|that|about|on)\b"
+        r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+)?"
+        r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w)"
+    )
+)
+_DENIED_AFTER: Final = re.compile(
+    fold_pattern(
+        r"\bas\s+(?:(?:mere|pure|baseless|false|unfounded)\s+)?(?:rumou?rs?|false|baseless|fabricat\w*|fake"
+        r"|untrue|propaganda|lies|groundless|unfounded|nonsense|disinformation)\b"
+        r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|unfounded|fake|fabricated)\b"
+        r"|(?<!\w)(?:بأنها|بأنه|أنها|انها)\s+(?:مجرد\s+)?(?:شائعات|كاذب\S*|عاري\S*|ملفق\S*|مفبرك\S*|أكاذيب|دعاي\S*"
+        r"|غير صحيح\S*|لا أساس)"
+        r"|(?<!\w)عاري\S* (?:عن|من) الصحة|(?<!\w)لا أساس لها"
     )
 )
 
 
-def _dated_relative(text: str, start: int, end: int, sentence_start: int) -> bool:
-    """True when the trigger sits in a relative clause dated to a year (historical background)."""
-    after = text[end : end + 60]
-    if ("19" not in after and "20" not in after) or _YEAR_AFTER.match(after) is None:
-        return False
-    return _RELATIVE_BEFORE.search(text, max(sentence_start, start - 60), start) is not None
+def _predicted(text: str, end: int, arabic: bool) -> bool:
+    """A modal or a prediction governs the nominal trigger ending at `end` ("the fall of X would ...")."""
+    limit = min(len(text), end + 90)
+    stop = _AFTER_CLAUSE_END.search(text, end, limit)
+    hi = stop.start() if stop else limit
+    if arabic:
+        return _MODAL_AFTER_AR.search(text, end, hi) >= 0
+    after = text[end:hi]
+    if "may" in after:
+        after = _MAY_MONTH.sub(" ", after)
+    return _MODAL_AFTER_EN.found_in(after)
 
 
-def is_negated(text: str, start: int, end: int, sentence_start: int, lang: str) -> bool:
-    """True when the clause before text[start:end] makes it a plan, call, denial, refusal or background."""
-    if _dated_relative(text, start, end, sentence_start):
+def is_negated(
+    text: str,
+    start: int,
+    end: int,
+    sentence_start: int,
+    lang: str,
+    sentence_end: int | None = None,
+    *,
+    denials: bool = True,
+) -> bool:
+    """True when the clause around text[start:end] makes it a plan, call, denial, refusal, prediction,
+    sentence (a death sentence) or background. `denials` False says no denial word (lexicon.DENY)
+    follows the trigger in its sentence, so the denial regex need not run."""
+    if denials and _denied_report(text, start, end, sentence_start, sentence_end):
         return True
+    if lang == "ar":
+        return _negated_ar(text, start, end, sentence_start)
+    return _negated_en(text, start, end, sentence_start)
+
+
+def _clause_left(text: str, start: int, sentence_start: int) -> str:
+    """The clause before the trigger (60 characters, 120 when the trigger is coordinated)."""
     left = text[max(sentence_start, start - _WINDOW) : start]
     if ends_with_word(left, _COORDINATED) or text.startswith("و", start):
         # "urged them to lay down their arms and surrender": the cue governs both verbs.
         left = text[max(sentence_start, start - 2 * _WINDOW) : start]
     clause = _CLAUSE_START.match(left) if _CLAUSE_CUE.search(left) else None
-    if clause:
-        left = left[clause.end() :]
-    if lang == "ar":
-        if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left):
-            return True
-        return NEGATION_SCAN["ar"].found_in(left) and not _only_purpose(left)
+    return left[clause.end() :] if clause else left
+
+
+def _denied_report(text: str, start: int, end: int, sentence_start: int, sentence_end: int | None) -> bool:
+    """ "dismissed reports of a withdrawal as rumours": the report is denied after it ("X said it retook
+    the town, a claim Y called false" stays X's report: no "reports of" before the trigger)."""
+    s1 = len(text) if sentence_end is None else sentence_end
+    return (
+        _REPORTS_BEFORE.search(text, max(sentence_start, start - 80), start) is not None
+        and _DENIED_AFTER.search(text, end, min(s1, end + 160)) is not None
+    )
+
+
+def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """Arabic: background, a predicted or future masdar, then the cues in the clause before the trigger."""
+    left = _clause_left(text, start, sentence_start)
+    r0, r1, r2, r3, r4, r5 = _RELATIVE_AR  # every relative cue holds one: quick tests before the regexes
+    if (
+        r0 in left or r1 in left or r2 in left or r3 in left or r4 in left or r5 in left
+    ) and _dated_background(text, start, end, left, True):
+        return True
+    if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left):
+        return True
+    if _NOMINAL_AR.match(text, start, end) is not None:  # a masdar: "السيطرة على", "تسليم أنفسهم"
+        if _predicted(text, end, True):
+            return True  # "سقوط المدينة سيفتح الطريق"
+        last = left.rstrip()
+        last = last[last.rfind(" ") + 1 :]
+        if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(left, max(0, len(left) - 24)):
+            return True  # "ستستعيد السيطرة على": a future verb governs the masdar
+        if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
+            return True  # "لكل من يقوم بتسليم نفسه": anyone who would
+    elif _EXECUTE_STEM in text[start:end] and _SENTENCED_AR.search(left):
+        return True  # "حكما بالإعدام"
+    if _SINCE_CLAUSE_AR in left and _SINCE_CLAUSE_AR in left[max(left.rfind("،"), left.rfind(",")) + 1 :]:
+        return True  # "منذ أن دخلت القوات المدينة وسيطرت على أحيائها": inside a since-clause
+    return NEGATION_SCAN["ar"].found_in(left) and not _only_purpose(left)
+
+
+def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """English: background, a predicted nominal trigger, then the cues in the clause before it (and
+    "death sentence" after it)."""
+    left = _clause_left(text, start, sentence_start)
     tail = left.rstrip()
+    # A dated relative clause or aside: every one holds a comma (quick tests before the regexes).
+    if (
+        "," in left
+        and (
+            ", which" in left
+            or ", that" in left
+            or ", where" in left
+            or ", whom" in left
+            or tail.endswith(_ASIDE_ENDS)
+        )
+        and _dated_background(text, start, end, left, False)
+    ):
+        return True
+    if (
+        text.startswith(_NOMINAL_WORDS_EN, start)
+        and _NOMINAL_EN.search(text, max(sentence_start, start - 30), start) is not None
+        and _predicted(text, end, False)
+    ):
+        return True  # "the capture of X would ...", "the fall of the city was inevitable"
     if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
+        return True
+    if "since" in left and _SINCE_EN.search(left):
+        return True
+    if ("who" in left or "that" in left) and _GENERIC_EN.search(left) and not _past(text, start, end):
+        return True
+    if text.startswith(("death", "execut"), start) and (
+        _SENTENCED_EN.search(left) or _SENTENCE_AFTER_EN.match(text, end)
+    ):
         return True
     if "may" in left:
         left = _MAY_MONTH.sub(lambda m: " " * len(m.group()), left)  # "11 May" is a date, not a modal
@@ -109,13 +407,42 @@ def is_negated(text: str, start: int, end: int, sentence_start: int, lang: str) 
     return NEGATION_SCAN["en"].found_in(left)
 
 
+def _past(text: str, start: int, end: int) -> bool:
+    """The trigger's first word is a past tense or participle ("surrendered", "took")."""
+    word = text[start:end].split(" ", 1)[0]
+    return word.endswith("ed") or word in _PAST_VERB
+
+
+_EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
+_SIN: Final = "س"
+
+
 def _only_purpose(left: str) -> bool:
     """Arabic 'معركة/حملة/هجوم' block only when adjacent, which _ADJ_AR already checked."""
     return all(m.group().lstrip("وف") in PURPOSE_ONLY_AR for m in NEGATION["ar"].finditer(left))
 
 
-def is_object_not_territory(text: str, end: int, lang: str) -> bool:
-    """True when a capture verb takes people or materiel as object ("captured 20 fighters")."""
+def is_object_not_territory(text: str, start: int, end: int, lang: str, family: str) -> bool:
+    """True when a capture verb takes people, materiel or a non-military object ("captured 20 fighters",
+    "سيطر الفريق على مجريات المباراة"), when "fell" is a price or output falling ("the pound fell to a
+    record low"), or when "خسر" is a defeat in a match or a vote."""
     after = text[end : end + 40]
-    pattern = _PERSON_OBJECT_AR if lang == "ar" else _PERSON_OBJECT_EN
-    return pattern.match(after) is not None
+    if lang == "ar":
+        if family == "lose":
+            if _LOST_AR.match(text, start, end):
+                return _LOST_GAME_AR.match(text, end, end + 60) is not None
+            return _NOT_A_PLACE_AR.match(after) is not None
+        return _PERSON_OBJECT_AR.match(after) is not None
+    if family == "lose":
+        return _NOT_A_PLACE_EN.match(after) is not None
+    if text.startswith(("fell", "falls", "fall of"), start):
+        return _FELL_QUANTITY.match(after) is not None
+    if _PERSON_OBJECT_EN.match(after) is not None:
+        return True
+    # "two soldiers were captured by militants", "journalists seized by gunmen": people, not a place.
+    if not text.startswith(("captured", "seized"), start):
+        return False
+    person = _PERSON_BEFORE_EN.search(text, max(0, start - 40), start)
+    # Passive only: an auxiliary before ("were captured") or an agent after ("captured by"); "fighters
+    # seized three villages" is active and keeps its place object.
+    return person is not None and (person.group("aux") is not None or after.startswith(" by "))

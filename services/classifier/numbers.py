@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from .normalize import normalize_text
 from .scan import WordScanner, trie_regex
 
-__all__ = ["NUMBER_RE", "NumberMatch", "find_numbers", "parse_number"]
+__all__ = ["NUMBER_RE", "NumberMatch", "find_numbers", "parse_number", "starts_with_wa"]
 
 _EN_UNITS = {
     "zero": 0,
@@ -105,6 +105,8 @@ _WORDY_ASCII = (
 _WORDY_SCAN_ASCII = WordScanner(_WORDY_ASCII, not_after=r"\w.,")
 _GLUED = re.compile(r"\d\d*(?:\.\d+)?(?!\d)")
 _GLUED_ASCII = re.compile(r"[0-9][0-9]*(?:\.[0-9]+)?(?![0-9])")  # the same on ASCII text, tested faster
+# Thousands separators too: "و2,110 جرحى" is 2110, not 2 (the proclitic keeps it out of the first branch).
+_GLUED_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?(?!\d)")
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass costs ~3x more to build, and these are many
@@ -170,6 +172,14 @@ def _parse_ar(words: list[str]) -> float | None:
     return total + current if seen else None
 
 
+def starts_with_wa(text: str, n: NumberMatch) -> bool:
+    """The number word carries the conjunction و ("وخمسة" = "and five"); "واحدة" (one) does not."""
+    if not text.startswith("و", n.start):
+        return False
+    word = text[n.start + 1 : n.end].split(" ", 1)[0]
+    return word in _AR_WORDS or (word[:1] in "بلف" and word[1:] in _AR_WORDS)
+
+
 def parse_number(text: str) -> float | None:
     """Value of a number written in digits or words (English or Arabic), or None if it is not one.
 
@@ -226,6 +236,11 @@ def _glued(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> li
         s0 = m.start()
         if s0 in span_starts or (s0 and text[s0 - 1] in ".,") or any(a <= s0 < b for a, b in spans):
             continue
+        if text.startswith(",", m.end()):
+            wide = _GLUED_THOUSANDS.match(text, s0, stop)
+            if wide:
+                out.append(NumberMatch(s0, wide.end(), float(wide.group().replace(",", ""))))
+                continue
         out.append(NumberMatch(s0, m.end(), float(m.group())))
     return out
 

@@ -15,7 +15,7 @@ from typing import Final
 from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
-from .lexicon import LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
+from .lexicon import DENY, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
 from .negation import is_negated, is_object_not_territory
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
@@ -36,10 +36,21 @@ _AREA_ANY: Final = re.compile(
 _KM_AR: Final = fold_pattern("كم")
 _KILOMETRE_AR: Final = fold_pattern("كيلومتر")
 _VAGUE_WINDOW: Final = 30
+# The object of "took over": a proper name ("Kunduz", "al-Qaim") or a place noun after a few modifiers
+# (not after a preposition: "took over security in the province" takes over security).
+_PLACE_OBJECT: Final = re.compile(
+    r"\s+(?:(?:al|el|ad|as|ar|at|an|ash)-)?[A-Z]"
+    r"|\s+(?:the\s+|a\s+|an\s+)?(?:(?!(?:in|of|from|at|on|to|for|with|by|after|before|near|into|across|as)\b)"
+    r"[\w'-]+\s+){0,3}?(?i:towns?|city|cities|villages?|districts?|areas?|region|parts?|swathes?|swaths?"
+    r"|province|base|airbase|airport|airfield|port|camps?|headquarters|positions?|checkpoints?|crossings?"
+    r"|neighbou?rhoods?|suburbs?|outskirts|strongholds?|enclave|pocket|island|barracks|garrison|territory"
+    r"|capital|settlements?|hills?|bridge|dam|oil\s*field|border\s+post|military\s+post|outposts?)\b"
+)
+_TERRITORIAL: Final = frozenset(("capture", "recapture", "lose"))
 _RECAPTURE_BEFORE: Final = re.compile(fold_pattern(r"(?:استعادة|إعادة|استعادت|أعادت|re-?established)\s*$"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs ~4x more to build (read-only by convention)
 class FigureDetail:
     """What the Figure at the same index in Classification.figures is, beyond kind and count."""
 
@@ -52,7 +63,7 @@ class FigureDetail:
     who_end: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass costs ~4x more to build (read-only by convention)
 class MentionRef:
     """A place or actor mention in the original text."""
 
@@ -98,22 +109,50 @@ def _sentences(text: str) -> list[int]:
 
 
 def _triggers(
-    norm: str, lang: str, starts: list[int], begin: int, names: list[tuple[int, int]]
+    norm: Normalized, lang: str, starts: list[int], begin: int, names: list[tuple[int, int]], text: str
 ) -> list[tuple[int, Trig]]:
+    normed = norm.text
     out: list[tuple[int, Trig]] = []
-    for t0, m in TRIGGER_SCAN[lang].finditer(norm, begin):
+    denials: list[int] = []  # denial words (lexicon.DENY), found by the same scan
+    for t0, m in TRIGGER_SCAN[lang].finditer(normed, begin):
         family = family_of(m.lastgroup)
+        if family == DENY:
+            denials.append(t0)
+            continue
         if names and any(s <= t0 < e for s, e in names):
             continue  # "تحرير" in "هيئة تحرير الشام" is part of a name
-        if family == "capture" and _RECAPTURE_BEFORE.search(norm, max(0, t0 - 12), t0):
+        if family == "capture" and _RECAPTURE_BEFORE.search(normed, max(0, t0 - 12), t0):
             family = "recapture"  # "استعادة السيطرة على", "regained control"
+        if family in _TERRITORIAL and _not_territory(text, norm, t0, m.end(), lang, family):
+            continue
         sent = bisect.bisect_right(starts, t0) - 1
         trig = Trig(family, t0, m.end())
-        if family in ("capture", "recapture") and is_object_not_territory(norm, m.end(), lang):
-            continue
-        trig.negated = is_negated(norm, t0, m.end(), starts[sent], lang)
+        trig.negated = is_negated(normed, t0, m.end(), starts[sent], lang, denials=False)
         out.append((sent, trig))
+    if denials:
+        # A denial after a trigger in its sentence ("reports of a withdrawal ... as rumours"): look again.
+        for sent, trig in out:
+            s1 = starts[sent + 1] if sent + 1 < len(starts) else len(normed)
+            if not trig.negated and any(trig.end <= d < s1 for d in denials):
+                trig.negated = is_negated(normed, trig.start, trig.end, starts[sent], lang, s1)
     return out
+
+
+def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str, family: str) -> bool:
+    """A territorial verb whose object is not a place ("seized 2 tonnes", "took over the portfolio")."""
+    if is_object_not_territory(norm.text, start, end, lang, family):
+        return True
+    if (family == "capture" and norm.text.endswith(" over", start, end)) or (
+        family == "lose" and norm.text.startswith("abandon", start)
+    ):
+        return not _place_follows(text, norm, end)  # "took over as commander", "abandoned plans"
+    return False
+
+
+def _place_follows(text: str, norm: Normalized, end: int) -> bool:
+    """ "took over", "abandoned" take a place: a name (capitalised in the original text) or a place noun."""
+    at = end if norm.offsets is None else norm.original(end)
+    return _PLACE_OBJECT.match(text, at) is not None
 
 
 def classify(text: str, lang: str | None = None) -> Classification:
@@ -131,14 +170,19 @@ def classify(text: str, lang: str | None = None) -> Classification:
     if first < 0 and not areas:
         return Classification([], [], places, actors, [], lang, mentions=mentions)
     starts = _sentences(norm.text)
-    trigs = _triggers(norm.text, lang, starts, first if first >= 0 else len(norm.text), names)
+    trigs = _triggers(norm, lang, starts, first if first >= 0 else len(norm.text), names, text)
     by_sentence: dict[int, list[Trig]] = {}
     for sent, trig in trigs:
         by_sentence.setdefault(sent, []).append(trig)
-    for area in areas:
-        by_sentence.setdefault(bisect.bisect_right(starts, area) - 1, [])
+    area_sentences = {bisect.bisect_right(starts, area) - 1 for area in areas}
+    for sent in area_sentences:
+        by_sentence.setdefault(sent, [])
     found: list[tuple[int, Found]] = []
     for sent in sorted(by_sentence):
+        if sent not in area_sentences and all(t.negated for t in by_sentence[sent]):
+            # Only an area unit yields a figure without a trigger reported as done ("remaining_area_km2"):
+            # a sentence whose every trigger is negated and without an area has no figure to find.
+            continue
         s0 = starts[sent]
         s1 = starts[sent + 1] if sent + 1 < len(starts) else len(norm.text)
         nums = find_numbers(norm.text, s0, s1)

@@ -60,7 +60,7 @@ _UNIT_AFTER: Final = _c(
     r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم)"
     r"|(?P<percent>%|percent|per cent|٪|بالمئة|بالمائة|في المئة|في المائة)"
     r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?|قرى|قرية|قريتين|قريتان)"
-    r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|أحياء|حي|حيين)"
+    r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|wards?|أحياء|حي|حيين)"
     r"|(?P<localities>towns?|localities|locations|areas|positions|بلدات|بلدة|بلدتين|مناطق|مواقع|نقاط))(?!\w))"
 )
 _TOTAL_EN: Final = (

@@ -33,7 +33,7 @@ _STOP_AR: Final = (
     r"في|على|خلال|بعد|منذ|الذين|اللذين|ممن|جراء|إثر|اثر|بينهم|منهم|حسب|بحسب|وفق|قرب|إلى|الى"
     r"|عن|كما|حيث|لدى|لديه|أنفسهم|انفسهم|نفسه|أنفسهن|سلموا|قتلوا|قضوا|استسلموا|لقوا|أصيبوا|جرحوا|ألقوا|بينما|فيما|مع"
 )
-_STOP_WA: Final = r"و(?=\d|عدد|أصيب|اصيب|قتل|جرح|سقط|استسلم|سلم|أسر|اسر|فقد)"
+_STOP_WA: Final = r"و(?=\d|عدد|أصيب|اصيب|إصابة|قتل|مقتل|جرح|سقط|استسلم|سلم|أسر|اسر|فقد|خطف|اختطف)"
 _STOP_WORDS: Final = dispatch(fold_pattern(rf"(?:{_STOP_EN})\b|(?:{_STOP_AR})(?!\w)|{_STOP_WA}"))
 # A stop is `\b(?:EN)\b|(?<!\w)(?:AR)(?!\w)|(?<!\w)WA|[,،.;:()]` (every English word starts with a word
 # character, so `\b` before it is `(?<!\w)`). It is searched as punctuation or a stop word behind a
@@ -46,7 +46,7 @@ _WHO_STOP_BMP: Final = re.compile(r"(?P<p>[,،.;:()])|" + spelled_out(r"\w")[1] 
 _WHO_SKIP: Final = _c(r"^\s*(?:more|other|others|additional|من|من بين)\s+")
 _WORD: Final = re.compile(r"[^\s\"'“”()]+")
 _NOT_WHO: Final = frozenset(fold_pattern(w) for w in ("others", "آخرين", "اخرين", "more", "another"))
-_TRAILING: Final = frozenset(fold_pattern(w) for w in ("من", "of", "the", "ال", "في"))
+_TRAILING: Final = frozenset(fold_pattern(w) for w in ("من", "of", "the", "ال", "في", "و", "and"))
 # "number of civilians", "عدد (قتلى) المدنيين": the group a running total counts, named before it.
 _NUMBER_OF: Final = _c(
     r"\bnumber of\s+(?:the\s+)?"

@@ -8,18 +8,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.classifier import who
-from services.classifier.lexicon import _AR, _EN, TRIGGER_SCAN, TRIGGERS
+from services.classifier.lexicon import _AR, _EN, DENY, TRIGGER_SCAN, TRIGGERS
 from services.classifier.normalize import _FOLD_DROP, _fold_drop, fold_pattern, normalize_text
 from services.classifier.scan import WordScanner, dispatch, dispatch_alternation, family_of
 
 _WORDS = [
     *re.split(" ", "killed wounded dead death toll deaths surrendered took control of recaptured retook"),
     *re.split(" ", "withdrew from fell to the town seized 12 fighters and , . including civilians were hurt"),
-    *re.split(" ", "regained lost 🙂 « 𝟓"),
+    *re.split(" ", "regained lost 🙂 « 𝟓 false rumours"),
     *normalize_text(
         "قتل قتلى مقتل جرحى أصيب استسلم سلموا أنفسهم سيطرت القوات على حرر تحرير انسحبت من"
     ).split(),
-    *normalize_text("وبلغت حصيلة الضحايا 23 شخصا و الذين في بينهم إلى عدد ، .").split(),
+    *normalize_text("وبلغت حصيلة الضحايا 23 شخصا و الذين في بينهم إلى عدد ، . شائعات").split(),
 ]
 _TEXT = st.lists(st.sampled_from(_WORDS), max_size=40).map(" ".join)
 
@@ -35,7 +35,8 @@ def test_trigger_scan_matches_the_plain_alternation(text: str) -> None:
     for lang in ("en", "ar"):
         plain = [(m.start(), m.end(), m.lastgroup) for m in TRIGGERS[lang].finditer(text)]
         scanned = [(s, m.end(), family_of(m.lastgroup)) for s, m in TRIGGER_SCAN[lang].finditer(text)]
-        assert scanned == plain
+        # The scan also marks denial words (family DENY), which are not triggers.
+        assert [t for t in scanned if t[2] != DENY] == plain
 
 
 def test_dispatch_regroups_without_changing_matches() -> None:
