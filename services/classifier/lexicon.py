@@ -14,11 +14,13 @@ from shared.messages import Label
 
 from .normalize import fold_pattern
 from .scan import WordScanner, dispatch, dispatch_alternation
+from .scan import _split_top as split_top
 
 __all__ = [
     "BOUND_ABOUT_WORDS",
     "BOUND_AT_LEAST_WORDS",
     "DENY",
+    "IMPERFECT_AR",
     "LABEL_OF",
     "NEGATION",
     "NEGATION_SCAN",
@@ -56,7 +58,7 @@ def kind_of_family(family: str) -> str | None:
 _EN: Final[dict[str, str]] = {
     "injure": r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|ies|y)|hurt",
     "kill": r"kill(?:s|ed|ing)?|dead|died|dies|deaths?|death toll|toll|slain|murder(?:s|ed|ing)?"
-    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies",
+    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred",
     "execute": r"execut(?:e|ed|es|ing|ions?)|beheaded",
     "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
     "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
@@ -72,10 +74,12 @@ _EN: Final[dict[str, str]] = {
     r"|(?:declared?|declares|declaring|announced?) (?:a |the )?(?:final |total |full )?victory"
     r"|(?:declared?|declares|declaring|announced?) (?:full |complete |total )?control (?:of|over)"
     r"|(?:took|take|takes|taken|taking) over(?! as\b)"
-    r"|(?:took|taken|taking) (?=(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
+    r"|(?:took|taken|taking|takes?) (?=(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
     r"[\w,-]+ (?:more )?(?:villages?|towns?|hamlets?|localities|settlements|neighbou?rhoods|districts"
     r"|wards)\b)"
-    r"|(?:took|taken|taking) (?:the )?(?:town|city|village|district|neighbou?rhood)s? of"
+    r"|(?:took|taken|taking|takes?) (?:the )?(?:town|city|village|district|neighbou?rhood)s? of"
+    # "takes El Buur from al-Shabaab": a place object is checked in rules._not_territory
+    r"|(?:took|takes?)(?= (?:[\w'-]+ ){1,3}from\b)"
     r"|c(?:ame|omes?|oming) under (?:the )?(?:full |complete |total )?(?:[\w-]+ )?control"
     r"|stormed|conquer(?:ed|s)?|advanced into|entered and|swept into|drove \w+ out"
     r"|entered (?:the )?(?:town|city|village|district|neighbou?rhood)s?(?= of\b)"
@@ -90,33 +94,54 @@ _EN: Final[dict[str, str]] = {
     r"|pull(?:ed|s)? out of|abandon(?:ed|s)",
 }
 
+# "سيطر ... على": not a mood or a feeling ("سيطرت حالة من الهلع على"), then the object after على.
+_CONTROL_OVER: Final = (
+    r"(?! (?:حالة|الهدوء|هدوء|الخوف|الهلع|الذعر|القلق|الترقب|الغضب|الحزن|الصمت|التوتر"
+    r"|الفوضى|الظلام|أجواء|المخاوف|مشاعر)(?!\w))(?: [^\s،.؛]+){0,6}? على(?:ها|ه|هم)?"
+)
 # Order matters inside one alternation: injuries before "toll" so "injury toll" is not a death toll.
-_AR: Final[dict[str, str]] = {
+_AR_WRITTEN: Final[dict[str, str]] = {
     "injure": r"جرح(?:ى|وا|ت)?|جريح(?:اً|ا|ان|ين)?|إصابة|إصابات|أصيب(?:ت|وا)?|مصاب(?:ا|ين|ون)?"
+    r"|[يت]صيب(?:ون|ان)?"
     r"|حصيلة (?:الجرحى|المصابين|الإصابات)",
-    "kill": r"قتل(?:ى|ت|وا)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
+    "kill": r"قتل(?:ى|ت|وا)?|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
     r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)"
     r"|استشهاد|استشهد(?:ت|وا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
+    r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
     r"|حصيلة|الخسائر البشرية|سقط(?:ت|وا)? (?:\S+ ){0,3}?قتلى",
     "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
-    "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?",
-    "surrender": r"استسلم(?:ت|وا)?|استسلام|المستسلمين|مستسلمين"
+    "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?",
+    "surrender": r"استسلم(?:ت|وا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
     r"|سلم(?:ت|وا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن)(?!\w))|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
-    "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة",
-    "capture": r"سيطر(?:ت|وا)?(?! (?:حالة|الهدوء|هدوء|الخوف|الهلع|الذعر|القلق|الترقب|الغضب|الحزن|الصمت|التوتر"
-    r"|الفوضى|الظلام|أجواء|المخاوف|مشاعر)(?!\w))(?: [^\s،.؛]+){0,6}? على(?:ها|ه|هم)?"
+    "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
+    r"|[يت](?:ستعيد|سترجع)(?:ون|ان)?(?: السيطرة على)?",
+    "capture": rf"سيطر(?:ت|وا)?{_CONTROL_OVER}|[يت]سيطر(?:ون|ان)?{_CONTROL_OVER}"
     r"|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
     r"|سيطرتها على|سيطرتهم على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
     r"|بسط(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
-    r"|حرر(?:ت|وا)?|تحرير|انتزع(?:ت|وا)?|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
+    r"|حرر(?:ت|وا)?|[يت]حرر(?:ون|ان)?|تحرير|انتزع(?:ت|وا)?|[يت]نتزع(?:ون|ان)?"
+    r"|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
+    r"|[يت]ستول(?:ي|ون|يان)(?: [^\s،.؛]+){0,5}? على|[يت]دخل(?:ون|ان)? (?:مدينة|بلدة|قرية|مركز)"
     r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز)"
     r"|سقطت? (?:\S+ ){0,3}?(?:بيد|في يد|بأيدي|في أيدي)"
     r"|دخل(?:ت|وا)?(?: \S+){0,5}? (?:مدينة|بلدة|قرية|مركز)"
     r"|(?:باتت|بات|أصبحت|أصبح|صارت|صار|أضحت|أضحى)(?: [^\s،.؛]+){0,3}? تحت (?:سيطرة|سيطرت)\S*",
-    "lose": r"انسحب(?:ت|وا)?(?: [^\s،.؛]+){0,5}? من|الانسحاب من|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?"
+    "lose": r"انسحب(?:ت|وا)?(?: [^\s،.؛]+){0,5}? من|[يت]نسحب(?:ون|ان)?(?: [^\s،.؛]+){0,5}? من|الانسحاب من"
+    r"|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?|[يت]خسر(?:ون|ان)?"
     r"|فقد(?:ت|وا)? السيطرة",
 }
+
+
+def _imperfect_prefixes(pattern: str) -> str:
+    """Spell out the imperfect prefix of each top-level alternative ("[يت]قتل" -> "يقتل|تقتل"), so that the
+    scanner dispatches them by a literal first letter (scan.dispatch_alternation)."""
+    alts = split_top(pattern)
+    out = [f"{p}{alt[4:]}" if alt.startswith("[يت]") else alt for alt in alts for p in ("ي", "ت")]
+    return "|".join(dict.fromkeys(out))
+
+
+_AR: Final = {family: _imperfect_prefixes(pattern) for family, pattern in _AR_WRITTEN.items()}
 
 # Words without which no denial can follow a report ("dismissed the reports as rumours", "وصفها بأنها
 # شائعات"): scanned with the triggers as the pseudo-family "deny" (not a trigger), so a trigger knows in
@@ -127,6 +152,13 @@ _DENY_EN: Final = (
 )
 _DENY_AR: Final = r"شائعات|كاذب\S*|عاري\S*|ملفق\S*|مفبرك\S*|أكاذيب|دعاي\S*|غير صحيح\S*|لا أساس"
 DENY: Final = "deny"
+# Arabic imperfect (present-tense) trigger verbs: a headline event after its subject ("قسد تسيطر على
+# بلدة") or a status ("المناطق التي تسيطر عليها"); negation.is_negated tells them apart.
+IMPERFECT_AR: Final = re.compile(
+    fold_pattern(
+        r"[وف]?(?P<lam>[بلك])?[يت](?:قتل|صيب|خطف|ختطف|ستسلم|ستعيد|سترجع|سيطر|حرر|نتزع|ستول|دخل|نسحب|خسر)"
+    )
+)
 
 _AR_PROCLITICS = r"(?:[وف])?(?:[بلك])?(?:ال)?"
 

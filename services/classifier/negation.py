@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from .lexicon import NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
+from .lexicon import IMPERFECT_AR, NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
 from .normalize import fold_pattern
 from .scan import WordScanner, dispatch
 from .tails import ends_with_word
 from .units import MONTH_WORDS
 
-__all__ = ["is_negated", "is_object_not_territory"]
+__all__ = ["is_negated", "is_not_a_victim_or_surrender", "is_object_not_territory", "non_conflict_deaths"]
 
 _WINDOW: Final = 60
 _COORDINATED: Final = ("and", "or")
@@ -67,7 +67,9 @@ _PERSON_OBJECT_EN: Final = re.compile(
     r"|tonnes?|tons?|kilograms?|kilos?|kg|cocaine|heroin|cannabis|hashish|captagon|pills|cash|money|funds"
     r"|assets|documents|passports|trucks?|lorries|cars?|boats?|ships?|vessels?|tankers?|aircraft|drones?"
     r"|shipments?|cargo|consignments?|equipment|explosives|missiles?|rockets?|guns|arms|propert(?:y|ies)"
-    r"|goods|contraband|power(?!\s+(?:plant|station|grid)))\b"
+    r"|goods|contraband|power(?!\s+(?:plant|station|grid))"
+    # markets and box offices: "capture record highs", "captures $25.7 million"
+    r"|highs?|lows?|records?|headlines|revenue|sales|audiences?|viewers|[$€£])\b"
 )
 _PERSON_BEFORE_EN: Final = re.compile(
     r"\b(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|suspects|people"
@@ -81,6 +83,9 @@ _PERSON_OBJECT_AR: Final = re.compile(
         # not an area: a match, a market, a fire, power
         r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
         r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
+        # value, standing, systems and prices: "تستعيد جزءا من خسائرها", "تحرير سعر الصرف", "منظومة المقاصة"
+        r"|جزء|جزءا|خسائر\S*|قيمت\S*|مكانت\S*|ثقة|الثقة|عافيت\S*|توازن\S*|صدارة|الصدارة|منظومة|نظام|أنظمة"
+        r"|الأنظمة|حسابات|البيانات|الخوادم|سعر|أسعار|صرف|العملة|التجارة"
         # goods, cargo and money
         r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
     )
@@ -93,7 +98,7 @@ _LOST_GAME_AR: Final = re.compile(
         r"|البطولة|الدوري|الكأس|نهائي|قيمت\S*|\d[\d.,]*\s*(?:%|٪|بالمئة|في المئة))(?!\w)"
     )
 )
-_LOST_AR: Final = re.compile(fold_pattern(r"[وف]?خسر"))
+_LOST_AR: Final = re.compile(fold_pattern(r"[وف]?[يت]?خسر"))
 # Withdrawing from talks, a deal or a race, or being forced out of one's home, is not losing ground:
 # "withdrew from the peace talks", "انسحبت من الاتفاق".
 _NOT_A_PLACE_WORDS_EN: Final = (
@@ -163,7 +168,9 @@ def _past_date_after(text: str, end: int, arabic: bool) -> bool:
 
 _RELATIVE_BEFORE: Final = re.compile(
     fold_pattern(
-        r"(?:, (?:which|that|where|whom)|(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|حيث))"
+        r"(?:, (?:which|that|where|whom)|(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|حيث)"
+        r"|\b(?:villages?|towns?|cit(?:y|ies)|areas?|territor(?:y|ies)|regions?|districts?|lands?|provinces?"
+        r"|parts?) (?:that|which))"
         r"\s+(?:[^\s,،]+\s+){0,6}$"
     )
 )
@@ -235,17 +242,17 @@ _SENTENCED_AR: Final = re.compile(
 )
 # A nominal trigger that is the subject of a prediction: "the fall of X would open ...", "the capture of
 # the strongholds was only a matter of time", "سقوط المدينة سيفتح الطريق".
-_NOMINAL_EN: Final = re.compile(
-    r"(?:\b(?:the|its|their|his|her|a|any|'s)\s+)(?:[\w-]+\s+)?$"
-)
+_NOMINAL_EN: Final = re.compile(r"(?:\b(?:the|its|their|his|her|a|any|'s)\s+)(?:[\w-]+\s+)?$")
 _NOMINAL_WORDS_EN: Final = ("capture", "recapture", "fall of", "liberation", "seizure", "takeover")
+# A gerund that opens its clause is a nominal subject too: "Capturing the city won't end the war".
+_GERUNDS_EN: Final = ("capturing", "recapturing", "seizing", "taking", "retaking", "liberating")
 # Scanned from word starts, first letters dispatched (scan.WordScanner): a window costs one quick scan.
 _MODAL_AFTER_EN: Final = WordScanner(
     dispatch(
         r"would|will|could|might|may|should|must|matter of time|matter of days|matter of weeks"
         r"|question of time|question of days|question of weeks|imminent|inevitable"
         r"|(?:is|are|was|were|seems?|looks?)\s+(?:likely|unlikely|expected|possible|feared|near)"
-        r"|depends?|hinges?"
+        r"|depends?|hinges?|won't|won’t|wont|cannot|can't|can’t"
     )
     + r"\b"
 )
@@ -257,7 +264,8 @@ _FUTURE_VERBS_AR: Final = r"(?:فتح|مهد|ؤدي|كون|شكل|غير|عني|
 _MODAL_AFTER_AR: Final = WordScanner(
     dispatch(
         fold_pattern(
-            rf"سوف|قد [يت]\S+|س(?:ي|ت){_FUTURE_VERBS_AR}\S*|ل(?:ي|ت){_FUTURE_VERBS_AR}\S*|مسألة وقت"
+            rf"سوف|قد [يت]\S+|لن [يت]\S+|س(?:ي|ت){_FUTURE_VERBS_AR}\S*|ل(?:ي|ت){_FUTURE_VERBS_AR}\S*"
+            r"|مسألة وقت"
             r"|مسألة أيام|وشيك\S*|بات قريبا|متوقع\S*"
         )
     )
@@ -338,14 +346,59 @@ def _denied_report(text: str, start: int, end: int, sentence_start: int, sentenc
     )
 
 
+# Headline clauses end at these ("عاجل | الجيش يستعيد", "١٣:٢٠ – قوات ... تسيطر", "بعد معارك، الجيش ...").
+_HEADLINE_CUT: Final = re.compile(r".*[:|–—؛.!?,،]", re.S)
+# Words before an imperfect verb that make it a status, a habit, a plan or a subordinate clause: relative
+# pronouns, "still" (لا يزال، ما زال), complementisers (أن، إن: folded alike), negation and auxiliaries.
+_STATUS_WORDS_AR: Final = frozenset(
+    fold_pattern(w)
+    for w in (
+        "أن", "إن", "لن", "لم", "لا", "ما", "مما", "التي", "الذي", "الذين", "اللذين", "اللتين",
+        "اللاتي", "اللواتي", "حيث", "قد", "سوف", "كان", "كانت", "كانوا", "يكون", "تكون", "زال", "زالت",
+        "زالوا", "يزال", "تزال", "يزالون", "تزالان", "لازال", "لازالت", "مازال", "مازالت", "ظل", "ظلت",
+        "ظلوا", "بقي", "بقيت", "تبقى", "يبقى", "عندما", "حين", "حينما", "بينما", "فيما", "إذا", "لو",
+        "كي", "لكي", "حتى", "هي", "هو", "هم", "هن", "كيف", "هل", "متى", "عادة", "غالبا", "دائما",
+    )
+)
+# "تسيطر عليها" with the pronoun right after the verb: the resumptive pronoun of a relative clause.
+_RESUMPTIVE_AR: Final = tuple(fold_pattern(w) for w in ("عليها", "عليه", "عليهم", "منها", "منه", "منهم"))
+_HEADLINE_WORDS: Final = 8
+
+
+def _imperfect_is_status(text: str, start: int, end: int, sentence_start: int, lam: bool) -> bool:
+    """An Arabic imperfect verb reports an event only as the main verb of a subject-first clause (the
+    headline present: "قوات المعارضة تسيطر على بلدة", "مسلحون يخطفون 45 راكبا ويقتلون اثنين"). Verb-first
+    ("يسيطر التنظيم على نصف المدينة"), after a relative pronoun, "still", a complementiser, negation or an
+    auxiliary, with a resumptive pronoun ("تسيطر عليها"), or with ل/ب ("لتستعيد": purpose) it describes
+    a state, a habit or a plan."""
+    if lam or text[start:end].endswith(_RESUMPTIVE_AR):
+        return True
+    left = text[sentence_start:start]
+    cut = _HEADLINE_CUT.match(left)
+    if cut:
+        left = left[cut.end() :]
+    words = left.split()
+    if not words or len(words) > _HEADLINE_WORDS:
+        return True
+    return any(w in _STATUS_WORDS_AR or (w[1:] in _STATUS_WORDS_AR and w[0] in "وف") for w in words)
+
+
 def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
-    """Arabic: background, a predicted or future masdar, then the cues in the clause before the trigger."""
+    """Arabic: an imperfect verb that is not a headline event, background, a predicted or future masdar,
+    then the cues in the clause before the trigger."""
+    imperfect = IMPERFECT_AR.match(text, start, end)
+    if imperfect is not None and _imperfect_is_status(
+        text, start, end, sentence_start, imperfect.group("lam") is not None
+    ):
+        return True
     left = _clause_left(text, start, sentence_start)
     r0, r1, r2, r3, r4, r5 = _RELATIVE_AR  # every relative cue holds one: quick tests before the regexes
     if (
         r0 in left or r1 in left or r2 in left or r3 in left or r4 in left or r5 in left
     ) and _dated_background(text, start, end, left, True):
         return True
+    if _COURT_OR_PAST_AR.found_in(left):
+        return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
     if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left):
         return True
     if _NOMINAL_AR.match(text, start, end) is not None:  # a masdar: "السيطرة على", "تسليم أنفسهم"
@@ -369,25 +422,31 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
     "death sentence" after it)."""
     left = _clause_left(text, start, sentence_start)
     tail = left.rstrip()
-    # A dated relative clause or aside: every one holds a comma (quick tests before the regexes).
+    # A dated relative clause or aside: a comma, or "that"/"which" after a place noun (quick tests before
+    # the regexes).
     if (
-        "," in left
+        ("," in left
         and (
             ", which" in left
             or ", that" in left
             or ", where" in left
             or ", whom" in left
             or tail.endswith(_ASIDE_ENDS)
-        )
-        and _dated_background(text, start, end, left, False)
-    ):
+        ))
+        or " that " in left
+        or " which " in left
+    ) and _dated_background(text, start, end, left, False):
         return True
     if (
-        text.startswith(_NOMINAL_WORDS_EN, start)
-        and _NOMINAL_EN.search(text, max(sentence_start, start - 30), start) is not None
-        and _predicted(text, end, False)
-    ):
+        (
+            text.startswith(_NOMINAL_WORDS_EN, start)
+            and _NOMINAL_EN.search(text, max(sentence_start, start - 30), start) is not None
+        )
+        or (text.startswith(_GERUNDS_EN, start) and not left.strip())
+    ) and _predicted(text, end, False):
         return True  # "the capture of X would ...", "the fall of the city was inevitable"
+    if _COURT_OR_PAST_EN.found_in(left):
+        return True  # "charged with killing 300", "the anniversary of the city's liberation"
     if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
         return True
     if "since" in left and _SINCE_EN.search(left):
@@ -413,6 +472,21 @@ def _past(text: str, start: int, end: int) -> bool:
     return word.endswith("ed") or word in _PAST_VERB
 
 
+# A charge, a trial or a verdict names an accusation, not a reported toll ("charged with killing 300",
+# "on trial for the murder of"); an anniversary or "N years after" looks back at a past event.
+_COURT_OR_PAST_EN: Final = WordScanner(
+    r"(?:charged|accused|convicted|indicted|guilty|suspected|acquitted|charges?|trial|tried|jailed"
+    r"|prosecuted|arrested|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
+    r"|anniversary\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$"
+)
+_COURT_OR_PAST_AR: Final = WordScanner(
+    fold_pattern(
+        r"[وفبل]?(?:ال)?(?:متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|يحاكم|تحاكم)"
+        r"(?: \S+){0,3}\s*$"
+        r"|[وفبل]?(?:ال)?ذكرى(?!\w)"
+        r"|(?:بعد|منذ) \S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)(?: \S+)? (?:من|على)(?: \S+)?\s*$"
+    )
+)
 _EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
 _SIN: Final = "س"
 
@@ -446,3 +520,88 @@ def is_object_not_territory(text: str, start: int, end: int, lang: str, family: 
     # Passive only: an auxiliary before ("were captured") or an agent after ("captured by"); "fighters
     # seized three villages" is active and keeps its place object.
     return person is not None and (person.group("aux") is not None or after.startswith(" by "))
+
+
+# "Oil prices surrender early gains", "surrender a 14-point lead", "الفريق يستسلم أمام منافسه": a market or
+# a team giving up ground in a figurative sense; "House kills aid package", "killed the bill": a proposal.
+_SURRENDER_OBJECT_EN: Final = re.compile(
+    r"\s+(?:(?:its|their|his|her|the|a|an|all|some|most|much|early|recent|earlier|[\w.-]*\d[\w.-]*)\s+){0,3}"
+    r"(?:gains?|lead|advantage|title|crown|points?|initiative|momentum|edge|ground\s+to\s+rivals|profits?"
+    r"|rights?|privacy|passports?|licen[cs]es?|data|documents)\b"
+)
+_SURRENDER_FIGURATIVE_AR: Final = re.compile(
+    fold_pattern(r"\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط)(?!\w)")
+)
+_KILL_OBJECT_EN: Final = re.compile(
+    r"\s+(?:(?:the|a|an|its|their|his|her|any|off)\s+)?(?:[$€£]|(?:[\w.-]+\s+){0,3}?"
+    r"(?:bills?|package|deal|proposals?|plans?|legislation|motion|measures?|amendments?|projects?|story"
+    r"|stories|rumou?rs?|ideas?|talks|reform|programme|program|initiative|buzz|mood|chances?|hopes?"
+    r"|momentum|time|engines?|lights?|process)\b)"
+)
+_KILL_VERB_EN: Final = ("kill ", "kills ", "killed ", "killing ")
+
+
+def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, family: str) -> bool:
+    """True when "surrender" gives up gains or a lead, or surrenders before an opponent (a match), and
+    when "kill" takes a bill, a plan or money as its object: figurative senses, no fighters or victims."""
+    after = text[end : end + 50]
+    if family == "surrender":
+        if lang == "ar":
+            return _SURRENDER_FIGURATIVE_AR.match(after) is not None
+        return _SURRENDER_OBJECT_EN.match(after) is not None
+    if lang == "en" and text.startswith(_KILL_VERB_EN, start):
+        return _KILL_OBJECT_EN.match(after) is not None
+    return False
+
+
+# Deaths from nature, disease or accident are not conflict casualties ("Earthquake kills 1,000", "Cholera
+# outbreak kills 120", "غرق مركب مهاجرين ومقتل 61"), unless a cause of violence is named in the same
+# sentence ("a landmine killed", "an air strike flattened a building, killing 12", "لغم يقتل 4 أطفال").
+_NON_CONFLICT_EN: Final = WordScanner(
+    dispatch(
+        r"(?:earthquakes?|quakes?|tremors?|aftershocks?|floods?|flooding|floodwaters?|landslides?|mudslides?"
+        r"|storms?|cyclones?|hurricanes?|typhoons?|tornado(?:es)?|heat\s?waves?|extreme heat"
+        r"|heatstroke|wildfires?"
+        r"|bushfires?|forest fires?|avalanches?|volcan\w*|eruptions?|tsunamis?|lightning|blizzards?|monsoons?"
+        r"|heavy rains?|droughts?|cholera|outbreaks?|epidemics?|pandemic|diseases?|virus|covid\w*|coronavirus"
+        r"|measles|malaria|dengue|ebola|mpox|meningitis|diphtheria|crash(?:es|ed)?|collisions?|collided"
+        r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
+        r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
+        r"|overdoses?)"
+    )
+    + r"\b"
+)
+_CONFLICT_EN: Final = WordScanner(
+    dispatch(
+        r"(?:strikes?|air\s?strikes?|air\s?raids?|raids?|shell(?:s|ed|ing|fire)|bomb\w*|missiles?|rockets?"
+        r"|drones?|artillery|mortars?|attack\w*|gunm[ae]n|gunfire|gunshots?|shot|shooting|snipers?|fire\s+from"
+        r"|opened\s+fire|land\s?mines?|mines?\s+explo\w*|unexploded|ordnance|ieds?|explosives?|suicide"
+        r"|militants?|insurgents?|jihadists?|clashes|fighting|combat|war|warplanes?|ambush\w*|massacr\w*"
+        r"|militias?|terror\w*|shot\s+down|hostilities|offensive|siege|battles?|shelled|sniper)"
+    )
+    + r"\b"
+)
+_P_AR: Final = r"[وفبل]?(?:ال)?"
+_NON_CONFLICT_AR: Final = WordScanner(
+    fold_pattern(
+        _P_AR + r"(?:زلزال|زلازل|هزة أرضية|هزات أرضية|فيضان|فيضانات|سيول|أمطار|عاصفة|عواصف|إعصار|انهيار\S*"
+        r"|حادث|حادثة|حوادث|تصادم|اصطدام|غرق|غرقى|كوليرا|وباء|أوبئة|تفشي|مرض|أمراض|فيروس|كورونا|حصبة|ملاريا"
+        r"|حمى|حرائق الغابات|موجة حر|الحر الشديد|صاعقة|انزلاق\S*|تدافع|تسمم|جفاف|انفجار غاز"
+        r"|أسطوانة غاز)(?!\w)"
+    )
+)
+_CONFLICT_AR: Final = WordScanner(
+    fold_pattern(
+        _P_AR + r"(?:غارة|غارات|قصف\S*|قذيف\S*|قذائف|صاروخ\S*|صواريخ|مسير\S*|هجوم\S*|هجمات|اشتباك\S*"
+        r"|مسلح\S*|لغم|ألغام|مخلفات الحرب|عبوة|عبوات|ناسف\S*|تفجير\S*|رصاص|قناص\S*|انتحاري\S*|معارك|معركة"
+        r"|حرب|احتلال|مستوطن\S*|مجزرة|مذبحة|كمين|ميليشي\S*|إرهاب\S*|استهداف|استهدف\S*|مدفعي\S*|إطلاق نار"
+        r"|إطلاق النار|نيران|اعتداء\S*)(?!\w)"
+    )
+)
+
+
+def non_conflict_deaths(text: str, s0: int, s1: int, lang: str) -> bool:
+    """The sentence text[s0:s1] names a natural, medical or accidental cause of death and no violent one."""
+    if lang == "ar":
+        return _NON_CONFLICT_AR.search(text, s0, s1) >= 0 and _CONFLICT_AR.search(text, s0, s1) < 0
+    return _NON_CONFLICT_EN.search(text, s0, s1) >= 0 and _CONFLICT_EN.search(text, s0, s1) < 0

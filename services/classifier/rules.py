@@ -16,7 +16,7 @@ from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
-from .negation import is_negated, is_object_not_territory
+from .negation import is_negated, is_not_a_victim_or_surrender, is_object_not_territory, non_conflict_deaths
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
 from .places import Mention, find_entities
@@ -47,6 +47,10 @@ _PLACE_OBJECT: Final = re.compile(
     r"|capital|settlements?|hills?|bridge|dam|oil\s*field|border\s+post|military\s+post|outposts?)\b"
 )
 _TERRITORIAL: Final = frozenset(("capture", "recapture", "lose"))
+_FIGURATIVE: Final = frozenset(("surrender", "kill"))
+_RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,3}$")
+_TAKE: Final = frozenset(("took", "take", "takes"))  # "takes X from": X must be a place
+_VIOLENT_DEATH: Final = frozenset(("kill", "injure"))
 _RECAPTURE_BEFORE: Final = re.compile(fold_pattern(r"(?:استعادة|إعادة|استعادت|أعادت|re-?established)\s*$"))
 
 
@@ -114,6 +118,7 @@ def _triggers(
     normed = norm.text
     out: list[tuple[int, Trig]] = []
     denials: list[int] = []  # denial words (lexicon.DENY), found by the same scan
+    natural: dict[int, bool] = {}  # sentence -> its deaths have a non-conflict cause
     for t0, m in TRIGGER_SCAN[lang].finditer(normed, begin):
         family = family_of(m.lastgroup)
         if family == DENY:
@@ -125,9 +130,16 @@ def _triggers(
             family = "recapture"  # "استعادة السيطرة على", "regained control"
         if family in _TERRITORIAL and _not_territory(text, norm, t0, m.end(), lang, family):
             continue
+        if family in _FIGURATIVE and is_not_a_victim_or_surrender(normed, t0, m.end(), lang, family):
+            continue
         sent = bisect.bisect_right(starts, t0) - 1
         trig = Trig(family, t0, m.end())
         trig.negated = is_negated(normed, t0, m.end(), starts[sent], lang, denials=False)
+        if not trig.negated and family in _VIOLENT_DEATH:
+            if sent not in natural:
+                s1 = starts[sent + 1] if sent + 1 < len(starts) else len(normed)
+                natural[sent] = non_conflict_deaths(normed, starts[sent], s1, lang)
+            trig.negated = natural[sent]  # an earthquake, a flood, a crash or a disease
         out.append((sent, trig))
     if denials:
         # A denial after a trigger in its sentence ("reports of a withdrawal ... as rumours"): look again.
@@ -142,9 +154,11 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     """A territorial verb whose object is not a place ("seized 2 tonnes", "took over the portfolio")."""
     if is_object_not_territory(norm.text, start, end, lang, family):
         return True
-    if (family == "capture" and norm.text.endswith(" over", start, end)) or (
-        family == "lose" and norm.text.startswith("abandon", start)
-    ):
+    if norm.text.startswith("stormed", start) and _RAID_CLAUSE.search(norm.text, max(0, start - 40), start):
+        return True  # "killed when gunmen stormed a village": the raid is the circumstance of the deaths
+    if (
+        family == "capture" and (norm.text.endswith(" over", start, end) or norm.text[start:end] in _TAKE)
+    ) or (family == "lose" and norm.text.startswith("abandon", start)):
         return not _place_follows(text, norm, end)  # "took over as commander", "abandoned plans"
     return False
 

@@ -63,6 +63,7 @@ _UNIT_AFTER: Final = _c(
     r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|wards?|أحياء|حي|حيين)"
     r"|(?P<localities>towns?|localities|locations|areas|positions|بلدات|بلدة|بلدتين|مناطق|مواقع|نقاط))(?!\w))"
 )
+_AL: Final = fold_pattern("ال")
 _TOTAL_EN: Final = (
     r"rose|risen|rises|rising|climbed|climbs|reached|reaches|increased|jumped|stands|stood|hit|grew|brings"
     r"|brought|bringing|total(?:led|ed|ing|s)?"
@@ -80,11 +81,46 @@ _TOTAL_VERB: Final = WordScanner(
 )
 
 
+# A number that names rather than counts: a formation, a road or a flight ("Brigade 444", "اللواء 444",
+# "Route 1"), or the wire-story revision "UPDATE 2-". Read as the word right before the number (a set
+# lookup, after the Arabic proclitics and article are taken off).
+_NAME_WORDS: Final = frozenset(
+    fold_pattern(w)
+    for w in (
+        "brigade", "division", "regiment", "battalion", "route", "highway", "flight", "resolution",
+        "update", "article", "لواء", "فرقة", "كتيبة", "فوج", "قرار", "رحلة", "طريق", "مادة",
+    )
+)
+_AR_ARTICLE: Final = re.compile(fold_pattern(r"^[وفبل]?(?:ال)?"))
+
+
+def _names_the_number(before: str) -> bool:
+    words = before.split()
+    if not words or not before[-1:].isspace():
+        return False
+    word = words[-1]
+    if word in _NAME_WORDS:
+        return True
+    article = _AR_ARTICLE.match(word)
+    return not word.isascii() and article is not None and word[article.end() :] in _NAME_WORDS
+
+
 def is_time_or_date(text: str, n: NumberMatch) -> bool:
-    """A date ("12 March", "March 12"), a duration or distance ("48 hours", "5 km"), or a bare year."""
+    """A date ("12 March", "March 12"), a clock time ("12:30 GMT"), a duration or distance ("48 hours",
+    "5 km"), a bare year, a definite ordinal glued to the article ("الساعات الـ24") or a name
+    ("Brigade 444", "UPDATE 2-")."""
     if _DATE_OR_TIME_AFTER.match(text[n.end : n.end + 30]) or ends_with_word(
         text[max(0, n.start - 20) : n.start], MONTH_WORDS
     ):
+        return True
+    before = text[max(0, n.start - 12) : n.start]
+    if text.startswith(":", n.end) and text[n.end + 1 : n.end + 2].isdigit():
+        return True  # "12:30", "١٥:٤٠" (hours)
+    if before.endswith(":") and before[-2:-1].isdigit():
+        return True  # the minutes of a clock time
+    if before.endswith(_AL) and (len(before) == 2 or not before[-3].isalnum()):
+        return True  # "الـ24": the article before a digit makes an ordinal adjective, not a count
+    if _names_the_number(before):
         return True
     # A bare year; tolls of exactly 1900-2099 are written with a separator ("1,950").
     return n.value.is_integer() and 1900 <= n.value <= 2099 and n.end - n.start == 4

@@ -13,6 +13,7 @@ DEV = Path("/work/shared/data/eval/dev.jsonl")
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout.jsonl"
 BLIND = Path(__file__).parent / "fixtures" / "heldout_blind.jsonl"
 BLIND2 = Path(__file__).parent / "fixtures" / "heldout_blind2.jsonl"
+BLIND3 = Path(__file__).parent / "fixtures" / "heldout_blind3.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -67,3 +68,10 @@ def test_second_blind_set_meets_targets() -> None:
     """The targets hold on a third held-out set by an independent annotator (first blind score: negatives
     flagged 12.6 %, territorial_change F1 0.778; the rule families found there were fixed in general)."""
     _check_targets(BLIND2)
+
+
+def test_third_blind_set_meets_targets() -> None:
+    """The targets hold on headlines, live-blog entries, wire ledes and monitoring reports by an independent
+    annotator (first blind score: labels F1 en 0.859 / ar 0.738, figures 0.854, negatives flagged 25.6 %;
+    the rule families found there were fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND3)

@@ -407,3 +407,123 @@ def test_since_right_before_its_verb_is_background(text: str) -> None:
 def test_numbers_link_to_the_trigger_that_counts_them(text: str, expected: list[tuple[str, float]]) -> None:
     """Kinds and counts of every figure, in both languages."""
     assert _figures(text) == expected
+
+
+# --- Families found on the third blind set (headlines, live blogs, wire ledes; new sentences). ---
+
+# Arabic present-tense headline verbs after their subject report an event; verb-first, relative, "still",
+# complementised, resumptive-pronoun and purpose forms describe a state or a plan.
+HEADLINE_PRESENT = [
+    ("ar-impf-control", "مقاتلو العشائر يسيطرون على قرية الصبحة شرق النهر", "territorial_change"),
+    ("ar-impf-recapture", "الجيش يستعيد ثلاث بلدات في ريف المدينة الشمالي", "territorial_change"),
+    ("ar-impf-withdraw", "عاجل | القوات الحكومية تنسحب من مطار المدينة", "territorial_change"),
+    ("ar-impf-kill", "غارة جوية تقتل ٩ مدنيين وتصيب ١٥ آخرين في ريف حماة", "casualty_update"),
+    ("ar-impf-coordinated", "مسلحون يقتحمون بلدة حدودية ويخطفون ٣٠ شخصا", "casualty_update"),
+    (
+        "take-neighbourhoods",
+        "Government troops take four districts of the city after heavy fighting",
+        "territorial_change",
+    ),
+    ("takes-from", "Army takes Al-Karama from rebels after three-day battle", "territorial_change"),
+]
+HEADLINE_STATUS = [
+    ("ar-verb-first-status", "يسيطر التنظيم على أجزاء واسعة من الصحراء الشرقية."),
+    ("ar-still", "ما زالت الفصائل تسيطر على الطريق الدولي رغم القصف."),
+    ("ar-complementiser", "أكد المتحدث أن قواته تسيطر على كامل المنطقة."),
+    ("ar-resumptive", "قرى يسيطر عليها المتمردون تتعرض لقصف مدفعي."),
+    ("ar-purpose", "حشدت الفصائل قواتها لتستعيد المواقع التي خسرتها."),
+    ("took-money-from", "The gang took money from the bank vault."),
+]
+
+# Deaths from nature, disease or accident are not conflict casualties; a violent cause keeps them.
+NON_CONFLICT_DEATHS = [
+    ("quake", "Powerful quake kills at least 300 in mountain villages"),
+    ("ferry", "Overloaded ferry capsizes on Lake Kivu; 40 dead"),
+    ("measles", "Measles outbreak kills 85 children in displacement camps"),
+    ("ar-floods", "مقتل ٣٠ شخصا جراء فيضانات مفاجئة في ولاية كسلا"),
+    ("ar-crash", "حادث تصادم بين حافلتين يودي بحياة ١٢ راكبا ويصيب ٢٠"),
+]
+CONFLICT_DEATHS_WITH_SUCH_WORDS = [
+    ("landmine", "A landmine killed 4 shepherds near the border, the ministry said."),
+    ("strike-collapse", "An air strike flattened a building, killing 12 people as it collapsed."),
+    ("ar-shelling-collapse", "قصف مدفعي يتسبب بانهيار منزل ومقتل ٥ من سكانه"),
+    # the raid in a "when" clause is the circumstance of the deaths, not a territorial change
+    ("stormed-when", "Eleven villagers were killed when gunmen stormed a hamlet at dawn, residents said."),
+]
+
+# Figurative senses: markets, matches and bills; accusations and trials; anniversaries and "N years
+# after"; a gerund or masdar subject with "won't"/"لن"; a village "that X overran in 2014".
+FIGURATIVE_AND_BACKGROUND = [
+    ("shares-surrender", "Tech shares surrender early gains as bond yields climb"),
+    ("team-surrender", "Visitors surrender 10-point lead in final quarter"),
+    ("senate-kills", "Senate kills $12bn farm subsidy package"),
+    ("film-captures", "New thriller captures $40 million at weekend box office"),
+    ("charged", "Former commander charged with killing 45 prisoners appears in court"),
+    ("anniversary", "City marks fifth anniversary of its liberation from the militants"),
+    ("gerund-wont", "Analysis: Seizing the port won't end the blockade"),
+    ("restrictive-relative", "Families return to the towns that the militants seized in 2015"),
+    ("ar-team-surrender", "الفريق يستسلم أمام منافسه في نصف النهائي"),
+    ("ar-currency", "العملة المحلية تستعيد جزءا من قيمتها أمام اليورو"),
+    ("ar-price-liberation", "الحكومة تقرر تحرير سعر الوقود"),
+    ("ar-accused", "محاكمة ضابط سابق متهم بقتل ١٥ متظاهرا"),
+    ("ar-anniversary", "الأهالي يحيون ذكرى تحرير المدينة من التنظيم"),
+    ("ar-years-after", "بعد خمس سنوات من سيطرة المتمردين على البلدة.. السكان يعودون"),
+    ("ar-masdar-lan", "السيطرة على الموانئ لن تنهي الحصار"),
+]
+
+# Numbers that are not counts: clock times in live blogs, "UPDATE 2-", "الساعات الـ48", unit names; and
+# "martyred", "جثمانا" as deaths.
+NOT_COUNTS = [
+    ("clock-time", "14:45 GMT – Health officials say 6 killed in strike on Khan Younis", [("killed", 6.0)]),
+    ("update-n", "UPDATE 3-Shelling kills 9 in Donetsk, local officials say", [("killed", 9.0)]),
+    ("brigade", "Clashes with Brigade 301 leave 7 dead in the capital", [("killed", 7.0)]),
+    ("martyred", "Twelve of our men were martyred in the assault, the group said.", [("killed", 12.0)]),
+    ("ar-clock", "٠٩:٣٥ – مقتل ٤ أشخاص في قصف على بلدة جنوبية", [("killed", 4.0)]),
+    ("ar-definite-hours", "٧ قتلى في غارات خلال الساعات الـ٤٨ الماضية", [("killed", 7.0)]),
+    ("ar-brigade", "اشتباكات مع الفرقة ١٧ تخلف ٦ قتلى", [("killed", 6.0)]),
+    ("ar-bodies", "فرق الإنقاذ تنتشل ٢٢ جثة من تحت الأنقاض بعد القصف", [("killed", 22.0)]),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"), [t[1:] for t in HEADLINE_PRESENT], ids=[t[0] for t in HEADLINE_PRESENT]
+)
+def test_headline_present_tense_is_an_event(text: str, label: str) -> None:
+    """Subject-first present-tense headlines report what happened."""
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize("text", [t[1] for t in HEADLINE_STATUS], ids=[t[0] for t in HEADLINE_STATUS])
+def test_present_tense_status_is_not_an_event(text: str) -> None:
+    """Verb-first, "still", complementised, relative and purpose present tenses describe a state or plan."""
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NON_CONFLICT_DEATHS], ids=[t[0] for t in NON_CONFLICT_DEATHS])
+def test_non_conflict_deaths_are_negative(text: str) -> None:
+    """Earthquakes, floods, crashes, shipwrecks and disease are not conflict casualties."""
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [t[1] for t in CONFLICT_DEATHS_WITH_SUCH_WORDS],
+    ids=[t[0] for t in CONFLICT_DEATHS_WITH_SUCH_WORDS],
+)
+def test_violent_cause_keeps_the_casualty(text: str) -> None:
+    """A landmine, a strike or shelling named in the sentence keeps it a casualty update (and only that)."""
+    assert _labels(text) == ["casualty_update"]
+
+
+@pytest.mark.parametrize(
+    "text", [t[1] for t in FIGURATIVE_AND_BACKGROUND], ids=[t[0] for t in FIGURATIVE_AND_BACKGROUND]
+)
+def test_figurative_senses_charges_and_background(text: str) -> None:
+    """Markets, matches, bills, accusations, anniversaries and predictions are not developments."""
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in NOT_COUNTS], ids=[t[0] for t in NOT_COUNTS])
+def test_times_revisions_and_unit_names_are_not_counts(text: str, expected: list[tuple[str, float]]) -> None:
+    """Only the toll is a figure."""
+    assert _figures(text) == expected
