@@ -9,10 +9,14 @@ Measured twice when the machine has NATS and PostgreSQL on 127.0.0.1: all servic
 (2 pollers, 3 classifiers, 2 notifiers on NATS and PostgreSQL). Without those servers only the
 first runs.
 
-Scale-out: a backlog of N articles published straight to the articles subject, then 1 or 3
+Scale-out: a backlog of N articles published straight to the articles subject, then 1, 2 or 3
 `frontwatch classifier` processes; throughput is articles acknowledged per second (from the
-JetStream consumer) between 10 % and 90 % of the backlog, start-up excluded, and articles per
-CPU-second of the classifier processes over the same stretch.
+JetStream consumer) from the moment every replica is ready (and at least 10 % of the backlog is
+done) to 90 % of the backlog, so that no replica's start-up falls in the measured stretch, and
+articles per CPU-second of the classifier processes over the same stretch. On the machine's
+servers the CPU that the PostgreSQL backends serving the classifiers and nats-server spent over
+that stretch is reported too, per article: on a small machine they share the cores with the
+classifiers.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from services.app import ROLES, run_services
 from services.runtime import Runtime
@@ -64,8 +69,8 @@ ITEMS = 60
 SPACING_S = 0.5
 POLL_S = 1.0
 TELEGRAM_INTERVAL_S = 0.25  # per-chat spacing, both sides: the bench measures us, not the chat limit
-BACKLOG = 1500
-CLASSIFIER_COUNTS = (1, 3)
+BACKLOG = 2500  # the catalogue has about 2,500 sentences under distinct event keys
+CLASSIFIER_COUNTS = (1, 2, 3)
 
 
 def _reachable(port: int) -> bool:
@@ -252,6 +257,91 @@ async def latency_processes() -> Latency:
             return _latency("2+3+2 processes, NATS, PostgreSQL", feeds, baseline, seen, _received(api))
 
 
+def _proc_stat(pid: str) -> tuple[str, list[str]] | None:
+    """(command name, fields after it) of /proc/PID/stat, None once the process is gone."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return raw[raw.index("(") + 1:raw.rindex(")")], raw.rsplit(")", 1)[1].split()
+
+
+def _sockets(pid: str) -> set[str]:
+    """Inodes of the sockets process PID holds open (empty if they cannot be read)."""
+    out: set[str] = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    out.add(link[8:-1])
+    return out
+
+
+def _tcp_ports() -> dict[str, tuple[int, int]]:
+    """Socket inode -> (local port, remote port) of every TCP connection on this machine."""
+    out: dict[str, tuple[int, int]] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                f = line.split()
+                out[f[9]] = (int(f[1].rsplit(":", 1)[1], 16), int(f[2].rsplit(":", 1)[1], 16))
+    return out
+
+
+def _server_cpu_s(clients: list[int]) -> dict[tuple[str, str], float]:
+    """(server, pid) -> CPU seconds used so far, from /proc (empty off Linux): nats-server, and
+    the PostgreSQL backends serving the processes `clients`, matched by their TCP ports, so that
+    other users of the same server are left out."""
+    tick = os.sysconf("SC_CLK_TCK")
+    ports = _tcp_ports()
+    client_ports = {ports[i][0] for pid in clients for i in _sockets(str(pid))
+                    if i in ports and ports[i][1] == 5432}
+    out: dict[tuple[str, str], float] = {}
+    with contextlib.suppress(OSError):
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            stat = _proc_stat(pid)
+            if stat is None:
+                continue
+            comm, fields = stat
+            if comm == "nats-server":
+                out[("nats", pid)] = (int(fields[11]) + int(fields[12])) / tick
+            elif comm.startswith("postgres") and any(
+                    ports.get(i, (0, 0))[1] in client_ports and ports[i][0] == 5432
+                    for i in _sockets(pid)):
+                out[("postgres", pid)] = (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
+def _machine_jiffies() -> tuple[int, int]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks; zeros off Linux."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0, 0
+    return sum(ticks) - ticks[3] - ticks[4], sum(ticks)  # all but idle and iowait
+
+
+def _server_ms(before: dict[tuple[str, str], float], after: dict[tuple[str, str], float],
+               articles: float) -> dict[str, float]:
+    """CPU milliseconds per article of each server between two `_server_cpu_s` readings (a backend
+    that connected in between counts from its start)."""
+    out: dict[str, float] = {}
+    for (name, pid), used in after.items():
+        key = f"{name}_cpu_ms_per_article"
+        out[key] = out.get(key, 0.0) + 1000 * (used - before.get((name, pid), 0.0)) / articles
+    return out
+
+
+async def _analyze(store: Store) -> None:
+    """ANALYZE the bench's fresh schema once the classifiers run, as autovacuum would within its
+    first minute. Before that PostgreSQL has no statistics of the tables, and the generic plans it
+    caches for the services' prepared statements scan the whole developments table on every
+    look-up by key, however large it grows; the new statistics invalidate those plans."""
+    async with store.engine.begin() as conn:
+        await conn.execute(sql("ANALYZE"))
+
+
 async def _acked(bus: Bus, published: int) -> int:
     """Articles the classifier group has finished with (acknowledged), from its JetStream consumer."""
     from nats.js.errors import NotFoundError
@@ -289,28 +379,53 @@ async def classifier_throughput(replicas: int, texts: list[str], nats_url: str |
             for i, text in enumerate(texts):
                 await bus.publish(article(text, f"{i:012x}"), subjects.ARTICLES, msg_id=f"tp-{i}")
             procs = [ServiceProcess("classifier", env, Path(tmp), f"classifier{i}") for i in range(replicas)]
-            marks: dict[int, float] = {}
-            cpu: dict[int, float] = {}
+            # (monotonic time, articles acknowledged, classifier CPU-s, server CPU-s, machine
+            # busy and total jiffies) at the start and at the end of the measured stretch.
+            marks: dict[str, tuple[float, int, float, dict[tuple[str, str], float], tuple[int, int]]] = {}
+            ready = asyncio.Event()
+
+            async def all_ready() -> None:
+                await asyncio.gather(*(p.wait_ready(60) for p in procs))
+                ready.set()
+
+            def mark(name: str, done: int) -> None:
+                marks[name] = (time.monotonic(), done, sum(p.cpu_s() for p in procs),
+                               _server_cpu_s([p.proc.pid for p in procs if p.proc])
+                               if backend == "PostgreSQL" else {}, _machine_jiffies())
+
             started = time.monotonic()
             await asyncio.gather(*(p.start() for p in procs))
+            readiness = asyncio.create_task(all_ready())
             try:
                 async def progressed() -> bool:
+                    if readiness.done():
+                        readiness.result()  # a replica that died or never became ready
                     done = await _acked(bus, len(texts))
-                    for pct in (10, 90):
-                        if done >= len(texts) * pct / 100 and pct not in marks:
-                            marks[pct] = time.monotonic()
-                            cpu[pct] = sum(p.cpu_s() for p in procs)
+                    # Start-up excluded: from the moment every replica consumes (and 10 % is done).
+                    if "start" not in marks and ready.is_set() and done >= len(texts) * 0.1:
+                        if backend == "PostgreSQL":
+                            await _analyze(store)
+                        mark("start", done)
+                    if "start" in marks and "end" not in marks and done >= len(texts) * 0.9:
+                        mark("end", done)
                     return done >= len(texts)
 
                 finished = await eventually(progressed, 180, 0.1)
             finally:
+                readiness.cancel()
                 await asyncio.gather(*(p.stop() for p in procs))
-            elapsed = marks.get(90, float("nan")) - marks.get(10, float("nan"))
-            used = cpu.get(90, float("nan")) - cpu.get(10, float("nan"))
+            nan = (float("nan"), 0, float("nan"), {}, (0, 0))
+            (t0, done0, cpu0, servers0, busy0), (t1, done1, cpu1, servers1, busy1) = (
+                marks.get("start", nan), marks.get("end", nan))
+            n, elapsed, used = done1 - done0, t1 - t0, cpu1 - cpu0
+            jiffies = busy1[1] - busy0[1]
             return {"classifiers": replicas, "store": backend, "articles": len(texts),
-                    "finished": finished,
-                    "articles_per_s": 0.8 * len(texts) / elapsed if elapsed > 0 else float("nan"),
-                    "articles_per_cpu_s": 0.8 * len(texts) / used if used > 0 else float("nan"),
+                    "finished": finished, "measured": n,
+                    "articles_per_s": n / elapsed if elapsed > 0 else float("nan"),
+                    "articles_per_cpu_s": n / used if used > 0 else float("nan"),
+                    "classifier_cpu_ms_per_article": 1000 * used / n if n > 0 else float("nan"),
+                    **(_server_ms(servers0, servers1, n) if n > 0 else {}),
+                    "machine_busy_pct": 100 * (busy1[0] - busy0[0]) / jiffies if jiffies else float("nan"),
                     "wall_s": time.monotonic() - started}
 
 
@@ -329,11 +444,16 @@ def _table(latencies: list[Latency], throughput: list[dict[str, Any]]) -> None:
     if throughput:
         print("\nclassifier scale-out (backlog of articles on the articles subject)")
         print(f"{'classifiers':>11} {'store':>10} {'articles':>8} {'articles/s':>10} {'speed-up':>8} "
-              f"{'articles/CPU-s':>14}")
+              f"{'articles/CPU-s':>14} {'CPU ms/article: classifier':>26} {'postgres':>8} {'nats':>6} "
+              f"{'machine busy':>12}")
         base = throughput[0]["articles_per_s"]
         for t in throughput:
             print(f"{t['classifiers']:>11} {t['store']:>10} {t['articles']:>8} {t['articles_per_s']:>10.0f} "
-                  f"{t['articles_per_s'] / base:>7.2f}x {t['articles_per_cpu_s']:>14.0f}")
+                  f"{t['articles_per_s'] / base:>7.2f}x {t['articles_per_cpu_s']:>14.0f} "
+                  f"{t['classifier_cpu_ms_per_article']:>26.2f} "
+                  f"{t.get('postgres_cpu_ms_per_article', float('nan')):>8.2f} "
+                  f"{t.get('nats_cpu_ms_per_article', float('nan')):>6.2f} "
+                  f"{t['machine_busy_pct']:>11.0f}%")
     print(f"(machine: {os.cpu_count()} CPUs)")
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "find_match",
     "find_near_duplicate",
     "index_key",
+    "joinable",
 ]
 
 WINDOW: Final = timedelta(days=14)
@@ -229,6 +230,12 @@ def _compatible(slot_a: str, slot_b: str) -> bool:
     return country_of[slot_a] == slot_b or country_of[slot_b] == slot_a
 
 
+def joinable(fact: Fact) -> bool:
+    """Whether find_match may join this fact to a development under another key. A territorial
+    fact keys on the place itself, so it never is: it needs neither candidates nor an index row."""
+    return fact.label != "territorial_change"
+
+
 def find_match(fact: Fact, states: list[DevelopmentState], *, now: datetime) -> DevelopmentState | None:
     """The development this fact reports when its event key differs from that development's key only
     because outlets name the place differently (Baghuz / Deir ez-Zor / nothing / Syria).
@@ -237,7 +244,7 @@ def find_match(fact: Fact, states: list[DevelopmentState], *, now: datetime) -> 
     WINDOW, and a main count close to the new one (a running total rising up to 1.5 times, or a lagging
     outlet up to 20 % lower), or be a near-duplicate text. A distant count stays a separate event.
     """
-    if fact.label == "territorial_change":
+    if not joinable(fact):
         return None
     key = event_key(fact)
     label, kind, slot, who = key.split("|")
