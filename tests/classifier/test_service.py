@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select, text
 
-import shared.store
+import shared.store_developments
 from services.classifier.main import ClassifierService
 from shared.messages import Article, Development
 from shared.store import DevelopmentWrite, Store
@@ -93,8 +93,8 @@ def count_statements(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]
             statements.append(sql)
             return await self.driver.fetch(sql, *args)
 
-    init = shared.store._PostgresSession.__init__
-    monkeypatch.setattr(shared.store._PostgresSession, "__init__",
+    init = shared.store_developments.PostgresSession.__init__
+    monkeypatch.setattr(shared.store_developments.PostgresSession, "__init__",
                         lambda self, driver: init(self, Counting(driver)))
     return statements
 
