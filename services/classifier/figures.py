@@ -69,6 +69,8 @@ _INCREMENT_AFTER: Final = tuple(
     fold_pattern(w) for w in ("more", "additional", "further", "آخرين إضافيين", "إضافيين")
 )
 _INCREMENT_CUES: Final = ("another", "additional", "further", "more", fold_pattern("إضافيين"))
+# Any cue in the text around a number (one search instead of a substring test per cue and side).
+_INCREMENT_CUE: Final = re.compile("|".join(map(re.escape, _INCREMENT_CUES)))
 _MAX_GAP: Final = 48
 _AND: Final = re.compile(r"\band\b|(?<!\w)و(?=\w)")
 _OBJECT_AFTER: Final = _c(r"^\s*(?:(?:at least|more than|about|some|nearly|over|أكثر من|نحو|حوالي)\s+)?\d")
@@ -137,10 +139,10 @@ def _increment(window: str) -> bool:
 
 
 def _bound(text: str, start: int, end: int) -> str:
-    before = text[max(0, start - 24) : start]
-    if ends_with_word(before, BOUND_AT_LEAST_WORDS, bounded=False) or _AT_LEAST_AFTER in text[end : end + 30]:
+    before = text[max(0, start - 24) : start].rstrip()  # ends_with_word(..., bounded=False), inlined
+    if before.endswith(BOUND_AT_LEAST_WORDS) or text.find(_AT_LEAST_AFTER, end, end + 30) >= 0:
         return "at_least"
-    if ends_with_word(before, BOUND_ABOUT_WORDS, bounded=False):
+    if before.endswith(BOUND_ABOUT_WORDS):
         return "about"
     return "exact"
 
@@ -262,7 +264,7 @@ def _link_one(
     mode = "report"
     if right is not None and right.start - n.end <= 2 and not text[n.end : right.start].strip():
         trig = right  # "20 قتيلا", "12 dead": the noun right after the number (not "killed 20, wounded")
-    elif _new_clause_subject(text, n, left, right):
+    elif left is not None and right is not None and _new_clause_subject(text, n, left, right):
         trig = right
     elif left is not None and left.end >= prev_end and _clean_gap(text[left.end : n.start]):
         trig = left
@@ -274,7 +276,7 @@ def _link_one(
         # "Two bombers killed 45": a number after the verb is its object, so the earlier one is the agent.
         trig = right
     elif ends_with_word(_unbounded(text[max(s0, n.start - 30) : n.start]), _TO_BEFORE) and total_verb_in(
-        text[max(s0, n.start - 220) : n.start]
+        text[max(s0, n.start - 220) : n.start], text
     ):
         trig = left or right  # running total: the kind comes from the nearest casualty word
         mode = "total"
@@ -289,9 +291,12 @@ def _link_one(
         kind, sub = kind_of_family(trig.family) or "", False
     if trig is None or trig.negated:
         return None
-    if _increment(text[max(s0, n.start - 20) : n.start]) or _increment(text[n.end : n.end + 20]):
+    lo = max(s0, n.start - 20)
+    if _INCREMENT_CUE.search(text, lo, n.end + 20) and (
+        _increment(text[lo : n.start]) or _increment(text[n.end : n.end + 20])
+    ):
         mode = "increment"
-    if mode == "report" and total_verb_in(text[max(s0, n.start - 40) : n.start]):
+    if mode == "report" and total_verb_in(text[max(s0, n.start - 40) : n.start], text):
         mode = "total"
     who = who_span(text, n, min(s1, next_start), s0)
     return Found(kind, n.value, _bound(text, n.start, n.end), who, n.start, n.end, trig, sub, mode)

@@ -31,11 +31,15 @@ _CLAUSE_START: Final = re.compile(
     ),
     re.S,
 )
-# Every clause start holds one of these: a quick test before _CLAUSE_START backtracks over the window.
-_CLAUSE_CUE: Final = re.compile(fold_pattern(r"[;؛:.!?,،]|while|whereas"))
+# Every clause start holds one of these: a quick test before _CLAUSE_START backtracks over the window (a
+# lone class lets the engine skip to candidates in C; the two words are substring tests).
+_CLAUSE_CUE: Final = re.compile(fold_pattern(r"[;؛:.!?,،]"))
+_CLAUSE_WORDS: Final = ("while", "whereas")
 _ADJ_EN: Final = WordScanner(
-    r"(?:since|prior to|ahead of|before|negotiations?\s+(?:on|over|for|about)"
-    r"|talks\s+(?:on|over|for|about))\s+(?:its|the|their|his|a)?\s*$"
+    dispatch(
+        r"(?:since|prior to|ahead of|before|negotiations?\s+(?:on|over|for|about)"
+        r"|talks\s+(?:on|over|for|about))\s+(?:its|the|their|his|a)?\s*$"
+    )
 )
 # The last word of every _ADJ_EN match (it ends with `\s*$`): a quick test before the scan.
 _ADJ_EN_LAST: Final = (
@@ -43,10 +47,11 @@ _ADJ_EN_LAST: Final = (
     *("since", "to", "of", "before", "on", "over", "for", "about"),
 )
 _ADJ_AR: Final = WordScanner(
-    fold_pattern(
-        r"(?:و)?(?:منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول)"
-        r"(?: \S+)?\s*$"
+    fold_pattern(r"(?:و)?")
+    + dispatch(
+        fold_pattern(r"منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول")
     )
+    + r"(?: \S+)?\s*$"
 )
 # A masdar with lam is a purpose: "لتحرير", "للسيطرة", "لاستعادة" = "in order to take".
 _AR_PURPOSE: Final = re.compile(
@@ -332,7 +337,8 @@ def _clause_left(text: str, start: int, sentence_start: int) -> str:
     if ends_with_word(left, _COORDINATED) or text.startswith("و", start):
         # "urged them to lay down their arms and surrender": the cue governs both verbs.
         left = text[max(sentence_start, start - 2 * _WINDOW) : start]
-    clause = _CLAUSE_START.match(left) if _CLAUSE_CUE.search(left) else None
+    cue = _CLAUSE_CUE.search(left) or _CLAUSE_WORDS[0] in left or _CLAUSE_WORDS[1] in left
+    clause = _CLAUSE_START.match(left) if cue else None
     return left[clause.end() :] if clause else left
 
 
@@ -397,9 +403,9 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         r0 in left or r1 in left or r2 in left or r3 in left or r4 in left or r5 in left
     ) and _dated_background(text, start, end, left, True):
         return True
-    if _COURT_OR_PAST_AR.found_in(left):
+    if _COURT_OR_PAST_AR.found_in(left, text):
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
-    if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left):
+    if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left, text):
         return True
     if _NOMINAL_AR.match(text, start, end) is not None:  # a masdar: "السيطرة على", "تسليم أنفسهم"
         if _predicted(text, end, True):
@@ -414,7 +420,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "حكما بالإعدام"
     if _SINCE_CLAUSE_AR in left and _SINCE_CLAUSE_AR in left[max(left.rfind("،"), left.rfind(",")) + 1 :]:
         return True  # "منذ أن دخلت القوات المدينة وسيطرت على أحيائها": inside a since-clause
-    return NEGATION_SCAN["ar"].found_in(left) and not _only_purpose(left)
+    return NEGATION_SCAN["ar"].found_in(left, text) and not _only_purpose(left)
 
 
 def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -475,16 +481,25 @@ def _past(text: str, start: int, end: int) -> bool:
 # A charge, a trial or a verdict names an accusation, not a reported toll ("charged with killing 300",
 # "on trial for the murder of"); an anniversary or "N years after" looks back at a past event.
 _COURT_OR_PAST_EN: Final = WordScanner(
-    r"(?:charged|accused|convicted|indicted|guilty|suspected|acquitted|charges?|trial|tried|jailed"
-    r"|prosecuted|arrested|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
-    r"|anniversary\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$"
+    dispatch(
+        r"(?:charged|accused|convicted|indicted|guilty|suspected|acquitted|charges?|trial|tried|jailed"
+        r"|prosecuted|arrested|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
+        r"|anniversary\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$"
+    )
 )
+# (Word lists regrouped by first letter, scan.dispatch: the same matches, a few tests per position.)
 _COURT_OR_PAST_AR: Final = WordScanner(
-    fold_pattern(
-        r"[وفبل]?(?:ال)?(?:متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|يحاكم|تحاكم)"
-        r"(?: \S+){0,3}\s*$"
-        r"|[وفبل]?(?:ال)?ذكرى(?!\w)"
-        r"|(?:بعد|منذ) \S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)(?: \S+)? (?:من|على)(?: \S+)?\s*$"
+    "|".join(
+        (
+            fold_pattern(r"[وفبل]?(?:ال)?")
+            + dispatch(fold_pattern(r"متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|يحاكم|تحاكم"))
+            + r"(?: \S+){0,3}\s*$",
+            fold_pattern(r"[وفبل]?(?:ال)?ذكرى(?!\w)"),
+            fold_pattern(
+                r"(?:بعد|منذ) \S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)"
+                r"(?: \S+)? (?:من|على)(?: \S+)?\s*$"
+            ),
+        )
     )
 )
 _EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
@@ -581,22 +596,33 @@ _CONFLICT_EN: Final = WordScanner(
     )
     + r"\b"
 )
-_P_AR: Final = r"[وفبل]?(?:ال)?"
+_P_AR: Final = fold_pattern(r"[وفبل]?(?:ال)?")
+
+
+def _dispatch_ar(words: str) -> str:
+    """An Arabic word alternation, folded, regrouped by first letter (scan.dispatch): the same matches."""
+    return dispatch(fold_pattern(words))
+
+
 _NON_CONFLICT_AR: Final = WordScanner(
-    fold_pattern(
-        _P_AR + r"(?:زلزال|زلازل|هزة أرضية|هزات أرضية|فيضان|فيضانات|سيول|أمطار|عاصفة|عواصف|إعصار|انهيار\S*"
+    _P_AR
+    + _dispatch_ar(
+        r"(?:زلزال|زلازل|هزة أرضية|هزات أرضية|فيضان|فيضانات|سيول|أمطار|عاصفة|عواصف|إعصار|انهيار\S*"
         r"|حادث|حادثة|حوادث|تصادم|اصطدام|غرق|غرقى|كوليرا|وباء|أوبئة|تفشي|مرض|أمراض|فيروس|كورونا|حصبة|ملاريا"
         r"|حمى|حرائق الغابات|موجة حر|الحر الشديد|صاعقة|انزلاق\S*|تدافع|تسمم|جفاف|انفجار غاز"
-        r"|أسطوانة غاز)(?!\w)"
+        r"|أسطوانة غاز)"
     )
+    + r"(?!\w)"
 )
 _CONFLICT_AR: Final = WordScanner(
-    fold_pattern(
-        _P_AR + r"(?:غارة|غارات|قصف\S*|قذيف\S*|قذائف|صاروخ\S*|صواريخ|مسير\S*|هجوم\S*|هجمات|اشتباك\S*"
+    _P_AR
+    + _dispatch_ar(
+        r"(?:غارة|غارات|قصف\S*|قذيف\S*|قذائف|صاروخ\S*|صواريخ|مسير\S*|هجوم\S*|هجمات|اشتباك\S*"
         r"|مسلح\S*|لغم|ألغام|مخلفات الحرب|عبوة|عبوات|ناسف\S*|تفجير\S*|رصاص|قناص\S*|انتحاري\S*|معارك|معركة"
         r"|حرب|احتلال|مستوطن\S*|مجزرة|مذبحة|كمين|ميليشي\S*|إرهاب\S*|استهداف|استهدف\S*|مدفعي\S*|إطلاق نار"
-        r"|إطلاق النار|نيران|اعتداء\S*)(?!\w)"
+        r"|إطلاق النار|نيران|اعتداء\S*)"
     )
+    + r"(?!\w)"
 )
 
 

@@ -86,7 +86,8 @@ def _lower_same_length(text: str) -> str:
 
 def normalize(text: str) -> Normalized:
     """Fold letters, digits and case; drop diacritics and tatweel, recording offsets if any were dropped."""
-    first = _DROPPED.search(text)  # folding maps nothing into or out of the dropped set
+    # Folding maps nothing into or out of the dropped set; ASCII text holds none (no scan needed).
+    first = None if text.isascii() else _DROPPED.search(text)
     if first is None:
         return Normalized(_lower_same_length(_fold_drop(text)))
     dropped = tuple(m.start() - rank for rank, m in enumerate(_DROPPED.finditer(text, first.start())))

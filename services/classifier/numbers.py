@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .normalize import normalize_text
 from .scan import WordScanner, trie_regex
@@ -201,19 +202,27 @@ def _scale_of(tail: str) -> float:
     return 1.0
 
 
+_EN_SPLIT: Final = re.compile(r"[\s-]+")
+_AR_SPLIT: Final = re.compile(r"\s+")
+
+
 def _value(m: re.Match[str]) -> float | None:
     digits = m.group("d")
-    if digits is None and "d2" in m.re.groupindex:
-        digits = m.group("d2")
     if digits is not None:
         base = float(digits.replace(",", ""))
-        tail = m.string[m.end("d") : m.end()] if m.group("d") else ""
-        if tail.strip() and _scale_of(tail) == 1.0:
+        end_d = m.end("d")
+        if end_d == m.end():
+            return base  # no scale word (base * 1.0)
+        tail = m.string[end_d : m.end()]
+        scale = _scale_of(tail)
+        if tail.strip() and scale == 1.0:
             return None  # "5 ثلاثه": a digit followed by a word number is two numbers
-        return base * _scale_of(tail)
+        return base * scale
+    if "d2" in m.re.groupindex and m.group("d2") is not None:
+        return float(m.group("d2").replace(",", ""))
     if m.group("en"):
-        return _parse_en(re.split(r"[\s-]+", m.group("en")))
-    return _parse_ar(re.split(r"\s+", m.group("ar")))
+        return _parse_en(_EN_SPLIT.split(m.group("en")))
+    return _parse_ar(_AR_SPLIT.split(m.group("ar")))
 
 
 # Arabic duals count two without a number word: "قريتين" (two villages), "مقتل شخصين" (two people).

@@ -16,7 +16,16 @@ from typing import Final
 from .normalize import normalize_text
 from .scan import WordScanner, trie_regex
 
-__all__ = ["Entity", "Mention", "find_actors", "find_entities", "find_places", "load_entities", "locate"]
+__all__ = [
+    "Entity",
+    "Mention",
+    "find_actors",
+    "find_entities",
+    "find_entity_spans",
+    "find_places",
+    "load_entities",
+    "locate",
+]
 
 # Short acronyms that are also English words must match case-sensitively in the original text.
 _CASE_SENSITIVE: Final = {"isis": ("IS",), "us": ("US", "U.S.")}
@@ -73,21 +82,27 @@ class _Matcher:
         # Literal first, so the engine skips to candidates; the look-behind (?<![\w.]) is checked in find.
         self.cs_pattern = re.compile(trie_regex(sorted(self.cs, key=len, reverse=True)) + r"(?![\w])")
 
-    def find(self, norm: str, original: str | None) -> list[Mention]:
+    def spans(self, norm: str, original: str | None) -> list[tuple[Entity, int, int, str]]:
+        """(entity, start, end, kind) of every mention, in order (see find_entities)."""
         out = []
+        by_alias, kind_of = self.by_alias, self.kind_of
         for _, m in (self.ascii_scanner if norm.isascii() else self.scanner).finditer(norm):
-            ent = self.by_alias.get(m.group("n"))
+            ent = by_alias.get(m.group("n"))
             if ent is not None:
-                out.append(Mention(ent, m.start("n"), m.end("n"), self.kind_of[ent.id]))
-        if original is not None and self.cs:
+                out.append((ent, m.start("n"), m.end("n"), kind_of[ent.id]))
+        # Every match is one of the acronyms: substring tests (memchr-fast) spare the scan of most texts.
+        if original is not None and any(acronym in original for acronym in self.cs):
             scanned = len(out)
             for m in self.cs_pattern.finditer(original):
                 before = original[m.start() - 1] if m.start() else " "
                 if not (before.isalnum() or before in "_."):
-                    out.append(Mention(self.cs[m.group()], m.start(), m.end(), "actor"))
+                    out.append((self.cs[m.group()], m.start(), m.end(), "actor"))
             if len(out) > scanned:
-                out.sort(key=lambda m: m.start)  # each part is in order already
+                out.sort(key=lambda span: span[1])  # each part is in order already
         return out
+
+    def find(self, norm: str, original: str | None) -> list[Mention]:
+        return [Mention(*span) for span in self.spans(norm, original)]
 
 
 @cache
@@ -106,6 +121,11 @@ def find_entities(norm: str, original: str | None = None) -> list[Mention]:
     from `original`, which must have the same length as `norm`; pass None otherwise.
     """
     return load_entities().find(norm, original)
+
+
+def find_entity_spans(norm: str, original: str | None = None) -> list[tuple[Entity, int, int, str]]:
+    """find_entities as (entity, start, end, kind) tuples, without building Mention objects."""
+    return load_entities().spans(norm, original)
 
 
 def find_places(norm: str) -> list[Mention]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -19,7 +20,7 @@ from .lexicon import DENY, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
 from .negation import is_negated, is_not_a_victim_or_surrender, is_object_not_territory, non_conflict_deaths
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
-from .places import Mention, find_entities
+from .places import find_entity_spans
 from .scan import family_of
 
 __all__ = ["Classification", "FigureDetail", "MentionRef", "classify"]
@@ -30,6 +31,10 @@ _LABEL_ORDER: Final[tuple[Label, ...]] = ("territorial_change", "surrender", "ca
 _SENTENCE_END: Final = re.compile(
     "|".join(re.escape(c) + r"[.!?؟]*(?=[\s\"'”»)]|$)" for c in ".!?؟") + r"|\n\n*"
 )
+# Its first alternative alone, for texts without "!", "?", "؟" or a newline (most): a pattern starting
+# with one literal is searched for like str.find, a set of first characters is tested one by one.
+_SENTENCE_END_DOT: Final = re.compile(r"\.[.!?؟]*(?=[\s\"'”»)]|$)")
+_OTHER_ENDS: Final = ("!", "?", "؟", "\n")
 _AREA_ANY: Final = re.compile(
     fold_pattern(r"square kilomet|sq\.? ?km|km2|km ?²|كم ?مربع|كم2|كيلومتر(?:ا|ات)? مربع")
 )
@@ -46,6 +51,10 @@ _PLACE_OBJECT: Final = re.compile(
     r"|neighbou?rhoods?|suburbs?|outskirts|strongholds?|enclave|pocket|island|barracks|garrison|territory"
     r"|capital|settlements?|hills?|bridge|dam|oil\s*field|border\s+post|military\s+post|outposts?)\b"
 )
+# Figure(**fields) and Evidence(**fields) with the same validation, without BaseModel.__init__'s Python
+# frame (a third of the cost of building one).
+_figure: Final[Callable[[dict[str, object]], Figure]] = Figure.__pydantic_validator__.validate_python
+_evidence: Final[Callable[[dict[str, object]], Evidence]] = Evidence.__pydantic_validator__.validate_python
 _TERRITORIAL: Final = frozenset(("capture", "recapture", "lose"))
 _FIGURATIVE: Final = frozenset(("surrender", "kill"))
 _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,3}$")
@@ -101,7 +110,8 @@ def _has_area_cue(text: str) -> bool:
 def _sentences(text: str) -> list[int]:
     starts = [0]
     size = len(text)
-    for m in _SENTENCE_END.finditer(text):
+    ends = _SENTENCE_END if any(c in text for c in _OTHER_ENDS) else _SENTENCE_END_DOT
+    for m in ends.finditer(text):
         s, e = m.span()
         if e >= size:
             continue
@@ -119,22 +129,24 @@ def _triggers(
     out: list[tuple[int, Trig]] = []
     denials: list[int] = []  # denial words (lexicon.DENY), found by the same scan
     natural: dict[int, bool] = {}  # sentence -> its deaths have a non-conflict cause
+    name_starts = [s for s, _ in names]  # names are in order and do not overlap
     for t0, m in TRIGGER_SCAN[lang].finditer(normed, begin):
         family = family_of(m.lastgroup)
         if family == DENY:
             denials.append(t0)
             continue
-        if names and any(s <= t0 < e for s, e in names):
+        i = bisect.bisect_right(name_starts, t0) - 1
+        if i >= 0 and t0 < names[i][1]:
             continue  # "تحرير" in "هيئة تحرير الشام" is part of a name
+        t1 = m.end()
         if family == "capture" and _RECAPTURE_BEFORE.search(normed, max(0, t0 - 12), t0):
             family = "recapture"  # "استعادة السيطرة على", "regained control"
-        if family in _TERRITORIAL and _not_territory(text, norm, t0, m.end(), lang, family):
+        if family in _TERRITORIAL and _not_territory(text, norm, t0, t1, lang, family):
             continue
-        if family in _FIGURATIVE and is_not_a_victim_or_surrender(normed, t0, m.end(), lang, family):
+        if family in _FIGURATIVE and is_not_a_victim_or_surrender(normed, t0, t1, lang, family):
             continue
         sent = bisect.bisect_right(starts, t0) - 1
-        trig = Trig(family, t0, m.end())
-        trig.negated = is_negated(normed, t0, m.end(), starts[sent], lang, denials=False)
+        trig = Trig(family, t0, t1, is_negated(normed, t0, t1, starts[sent], lang, denials=False))
         if not trig.negated and family in _VIOLENT_DEATH:
             if sent not in natural:
                 s1 = starts[sent + 1] if sent + 1 < len(starts) else len(normed)
@@ -230,19 +242,20 @@ def _assemble(
     labels = [lab for lab in _LABEL_ORDER if lab in spans]
     if norm.offsets is None:  # offsets in the normalised text are those of the original
         evidence = [
-            Evidence(label=lab, start=lo, end=hi, text=text[lo:hi])
+            _evidence({"label": lab, "start": lo, "end": hi, "text": text[lo:hi]})
             for lab in labels
             for _, lo, hi in spans[lab]
         ]
         orig_starts = starts
     else:
         orig = norm.original
-        evidence = [
-            Evidence(label=lab, start=orig(lo), end=orig(hi), text=text[orig(lo) : orig(hi)])
-            for lab in labels
-            for _, lo, hi in spans[lab]
-        ]
-        orig_starts = [orig(s) for s in starts]
+        evidence = []
+        for lab in labels:
+            for _, lo, hi in spans[lab]:
+                o0, o1 = orig(lo), orig(hi)
+                evidence.append(_evidence({"label": lab, "start": o0, "end": o1, "text": text[o0:o1]}))
+        offsets, bisect_right = norm.offsets, bisect.bisect_right
+        orig_starts = [s + bisect_right(offsets, s) for s in starts]  # norm.original(s), inlined
     label_sentences = {lab: sorted({s for s, _, _ in spans[lab]}) for lab in labels}
     return Classification(
         labels, figures, places, actors, evidence, lang, details, mentions, label_sentences, orig_starts
@@ -257,16 +270,21 @@ def _figures(
     figures: list[Figure] = []
     details: list[FigureDetail] = []
     used: set[int] = set()
-    same = norm.offsets is None
-    orig = norm.original
+    offsets = norm.offsets
+    bisect_right = bisect.bisect_right
     for sent, f in found:
-        label = _label_of_kind(f.kind)
-        o0, o1 = (f.start, f.end) if same else (orig(f.start), orig(f.end))
-        if f.who[1] > f.who[0]:
-            w0, w1 = f.who if same else (orig(f.who[0]), orig(f.who[1]))
+        label = _LABEL_OF_KIND.get(f.kind, "territorial_change")
+        # norm.original() inlined: a method call per offset costs more than the lookup itself
+        if offsets is None:
+            o0, o1 = f.start, f.end
         else:
+            o0, o1 = f.start + bisect_right(offsets, f.start), f.end + bisect_right(offsets, f.end)
+        w0, w1 = f.who
+        if w1 <= w0:
             w0, w1 = o1, o1
-        figures.append(Figure(kind=f.kind, count=f.count, who=text[w0:w1], bound=f.bound))  # type: ignore[arg-type]
+        elif offsets is not None:
+            w0, w1 = w0 + bisect_right(offsets, w0), w1 + bisect_right(offsets, w1)
+        figures.append(_figure({"kind": f.kind, "count": f.count, "who": text[w0:w1], "bound": f.bound}))
         details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
         lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
         if f.trigger:
@@ -275,27 +293,23 @@ def _figures(
     return figures, details, spans, used
 
 
-def _label_of_kind(kind: str) -> Label:
-    if kind == "surrendered":
-        return "surrender"
-    if kind in ("killed", "injured", "executed", "abducted"):
-        return "casualty_update"
-    return "territorial_change"
+_LABEL_OF_KIND: Final[dict[str, Label]] = {
+    "surrendered": "surrender",
+    **{kind: "casualty_update" for kind in ("killed", "injured", "executed", "abducted")},
+}  # every other figure kind is territorial
 
 
 def _mentions(text: str, norm: Normalized, lang: str) -> tuple[list[MentionRef], list[tuple[int, int]]]:
     """Mentions in original offsets, and multi-word actor names' spans in normalised offsets."""
     same = norm.offsets is None and len(norm.text) == len(text)
-    found: list[Mention] = find_entities(norm.text, text if same else None)
+    found = find_entity_spans(norm.text, text if same else None)
     arabic = lang == "ar"
     orig = norm.original
     refs = [
-        MentionRef(
-            m.kind, m.entity.id, m.entity.ar if arabic else m.entity.en, m.start if same else orig(m.start)
-        )
-        for m in found
+        MentionRef(kind, ent.id, ent.ar if arabic else ent.en, start if same else orig(start))
+        for ent, start, _, kind in found
     ]
-    names = [(m.start, m.end) for m in found if m.kind == "actor" and " " in norm.text[m.start : m.end]]
+    names = [(s, e) for _, s, e, kind in found if kind == "actor" and " " in norm.text[s:e]]
     return refs, names
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "family_of",
     "has_astral",
     "spelled_out",
+    "text_has_astral",
     "trie_regex",
 ]
 
@@ -132,7 +133,9 @@ def _buckets(items: Sequence[tuple[str, str | None]], count: list[int]) -> str:
     if len(items) == 1 or any(parts is None for parts in split):
         alts = []
         for alt, name in items:
-            alts.append(f"(?P<{name}__{count[0]}>{alt})" if name else alt)
+            # The name marks the end of the alternative (an empty group): a capturing group around it
+            # would cost two marks at every attempt, the empty one only on a match.
+            alts.append(f"(?:{alt})(?P<{name}__{count[0]}>)" if name else alt)
             count[0] += 1
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
     buckets: dict[str, list[tuple[str, str | None]]] = {}
@@ -149,24 +152,24 @@ def dispatch(pattern: str) -> str:
 
 
 def dispatch_alternation(table: dict[str, str]) -> str:
-    """`(?:(?P<a>..)|(?P<b>..))` for table {a: .., b: ..}, regrouped by first character: `x(?:..)|y(?:..)`.
+    """`(?:(?:..)(?P<a>)|(?:..)(?P<b>))` for table {a: .., b: ..}, regrouped by first character:
+    `x(?:..)|y(?:..)`.
 
-    Python's engine skips a branch starting with a literal in one step, but enters every named group to
-    try its alternatives; grouped by first character, a position costs one test per distinct first
+    Python's engine skips a branch starting with a literal in one step, but enters every group to try
+    its alternatives; grouped by first character, a position costs one test per distinct first
     character. Alternatives with different first characters never match at the same position, and the
-    order inside a group is the original one, so matches are unchanged. Groups are named
-    `family__index`: read the family with family_of(match.lastgroup).
+    order inside a group is the original one, so matches are unchanged. Each alternative ends with an
+    empty group named `family__index`, the last group a match closes: read the family with
+    family_of(match.lastgroup).
     """
     items = [(alt, family) for family, pattern in table.items() for alt in _split_top(pattern)]
     return "(?:" + _buckets(items, [0]) + ")"
 
 
+@cache  # a few hundred group names, read once per trigger found
 def family_of(group: str | None) -> str:
     """The family of a group named by dispatch_alternation ("kill__12" -> "kill")."""
     return (group or "").partition("__")[0]
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _char_class(chars: list[str]) -> str:
@@ -182,9 +185,27 @@ def _char_class(chars: list[str]) -> str:
     return "[" + "".join(parts) + "]"
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# The last text text_has_astral() found without astral characters (a one-entry memo: only such a text
+# is stored, and the entry holds a reference, so an identity test cannot be fooled by a recycled object).
+_clean_text: list[str] = [""]
+
+
 def has_astral(text: str, pos: int = 0, end: int | None = None) -> bool:
     """Whether text[pos:end] holds a character beyond the BMP (where spelled_out()[1] is not exact)."""
     return _ASTRAL.search(text, pos, len(text) if end is None else end) is not None
+
+
+def text_has_astral(text: str) -> bool:
+    """has_astral(text), remembered for the last text without any: an article is scanned many times
+    (triggers, places, numbers per sentence, who phrases), and the answer for the whole text settles
+    every part of it."""
+    if text is _clean_text[0]:
+        return False
+    if _ASTRAL.search(text) is not None:
+        return True
+    _clean_text[0] = text
+    return False
 
 
 @cache
@@ -208,13 +229,14 @@ class WordScanner:
         self._fast_ascii: re.Pattern[str] | None = None  # compiled on first use
         self._fast_bmp: re.Pattern[str] | None = None
 
-    def _fast_for(self, text: str, pos: int, end: int) -> re.Pattern[str]:
-        """self.fast, or the same pattern with its first class spelled out when that is exact."""
+    def _fast_for(self, text: str, window: bool = False) -> re.Pattern[str]:
+        """self.fast, or the same pattern with its first class spelled out when that is exact for text
+        (a short window is tested itself, a whole text through text_has_astral's memo)."""
         if text.isascii():  # a flag of the string: free
             if self._fast_ascii is None:
                 self._fast_ascii = re.compile(spelled_out(self._not_after)[0] + f"(?:{self._body})")
             return self._fast_ascii
-        if not has_astral(text, pos, end):
+        if not (has_astral(text) if window else text_has_astral(text)):
             if self._fast_bmp is None:
                 self._fast_bmp = re.compile(spelled_out(self._not_after)[1] + f"(?:{self._body})")
             return self._fast_bmp
@@ -229,19 +251,22 @@ class WordScanner:
         if first is not None:
             yield first.start(), first
             pos = first.end()
-        for m in self._fast_for(text, pos, end).finditer(text, pos, end):
+        for m in self._fast_for(text).finditer(text, pos, end):
             yield m.start() + 1, m
 
-    def found_in(self, window: str) -> bool:
+    def found_in(self, window: str, source: str | None = None) -> bool:
         """Whether search(window) >= 0, in one regex call: a space put before the window stands for its
-        start (the space is not in not_after, and no body looks behind its first character)."""
+        start (the space is not in not_after, and no body looks behind its first character). `source`, a
+        text the window was cut from, answers the astral test through text_has_astral's memo."""
         spaced = " " + window
-        return self._fast_for(spaced, 0, len(spaced)).search(spaced) is not None
+        if source is None or spaced.isascii():
+            return self._fast_for(spaced, window=True).search(spaced) is not None
+        return self._fast_for(source).search(spaced) is not None
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> int:
         """Start of the first match at or after pos, or -1."""
         end = len(text) if endpos is None else endpos
         if self.slow.match(text, pos, end) is not None:
             return pos
-        m = self._fast_for(text, pos, end).search(text, pos, end)
+        m = self._fast_for(text).search(text, pos, end)
         return m.start() + 1 if m else -1

@@ -34,6 +34,8 @@ MONTH_WORDS: Final = tuple(
     .split(" ")
     if w
 )
+# The last word of each month name (the word a month ends with).
+_MONTH_LAST_WORDS: Final = frozenset(w.rsplit(" ", 1)[-1] for w in MONTH_WORDS)
 _TIME_WORDS: Final = fold_pattern(
     r"hours?|days?|weeks?|months?|years?|minutes?|am|pm|a\.m\.|p\.m\.|km\b(?!\s*(?:2|²))"
     r"|kilometers? (?:from|away|north|south|east|west)|miles?|ساعة|ساعات|يوم|يوما|أيام|أسبوع|أسابيع|شهر"
@@ -95,23 +97,38 @@ _AR_ARTICLE: Final = re.compile(fold_pattern(r"^[وفبل]?(?:ال)?"))
 
 
 def _names_the_number(before: str) -> bool:
+    if not before[-1:].isspace():
+        return False
     words = before.split()
-    if not words or not before[-1:].isspace():
+    if not words:
         return False
     word = words[-1]
     if word in _NAME_WORDS:
         return True
+    if word.isascii():
+        return False
     article = _AR_ARTICLE.match(word)
-    return not word.isascii() and article is not None and word[article.end() :] in _NAME_WORDS
+    return article is not None and word[article.end() :] in _NAME_WORDS
+
+
+def _month_before(window: str) -> bool:
+    """ends_with_word(window, MONTH_WORDS). A last word of letters that ends no month word rules out every
+    month (a month of several words ends with its last word, after the window's last space)."""
+    rest = window.rstrip()
+    last = rest[rest.rfind(" ") + 1 :]
+    if last.isalpha() and last not in _MONTH_LAST_WORDS:
+        return False
+    return ends_with_word(rest, MONTH_WORDS)
 
 
 def is_time_or_date(text: str, n: NumberMatch) -> bool:
     """A date ("12 March", "March 12"), a clock time ("12:30 GMT"), a duration or distance ("48 hours",
     "5 km"), a bare year, a definite ordinal glued to the article ("الساعات الـ24") or a name
     ("Brigade 444", "UPDATE 2-")."""
-    if _DATE_OR_TIME_AFTER.match(text[n.end : n.end + 30]) or ends_with_word(
-        text[max(0, n.start - 20) : n.start], MONTH_WORDS
-    ):
+    # (no look-behind in the pattern: matching at n.end is the same as matching the slice after it)
+    if _DATE_OR_TIME_AFTER.match(text, n.end, n.end + 30):
+        return True
+    if _month_before(text[max(0, n.start - 20) : n.start]):
         return True
     before = text[max(0, n.start - 12) : n.start]
     if text.startswith(":", n.end) and text[n.end + 1 : n.end + 2].isdigit():
@@ -128,10 +145,11 @@ def is_time_or_date(text: str, n: NumberMatch) -> bool:
 
 def unit_after(text: str, n: NumberMatch) -> str | None:
     """'area', 'ignored', 'percent', 'villages', 'settlements', 'neighbourhoods' or 'localities'."""
-    m = _UNIT_AFTER.match(text[n.end : n.end + 40])
+    m = _UNIT_AFTER.match(text, n.end, n.end + 40)  # no look-behind: the same as matching the slice
     return m.lastgroup if m else None
 
 
-def total_verb_in(window: str) -> bool:
-    """A running-total verb ("rose", "reached", "ارتفع", "وبلغت") anywhere in the window."""
-    return _TOTAL_VERB.found_in(window)
+def total_verb_in(window: str, source: str | None = None) -> bool:
+    """A running-total verb ("rose", "reached", "ارتفع", "وبلغت") anywhere in the window (cut from
+    `source`, when given: see WordScanner.found_in)."""
+    return _TOTAL_VERB.found_in(window, source)
