@@ -76,7 +76,10 @@ _EN: Final[dict[str, str]] = {
     r"|(?:took|take|takes|taken|taking) over(?! as\b)"
     r"|(?:took|taken|taking|takes?) (?=(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
     r"[\w,-]+ (?:more )?(?:villages?|towns?|hamlets?|localities|settlements|neighbou?rhoods|districts"
-    r"|wards)\b)"
+    r"|wards)\b"
+    # "has taken 85 percent of the district" (not a share of a vote or a market)
+    r"|[\d.,]+ ?(?:percent|per cent|%) of"
+    r" (?!(?:the |its |their )?(?:votes?|ballots?|market|shares?|seats?)\b))"
     r"|(?:took|taken|taking|takes?) (?:the )?(?:town|city|village|district|neighbou?rhood)s? of"
     # "takes El Buur from al-Shabaab": a place object is checked in rules._not_territory
     r"|(?:took|takes?)(?= (?:[\w'-]+ ){1,3}from\b)"
@@ -202,6 +205,10 @@ _NEG_EN = (
 _NEG_AR_WORDS = fold_pattern(
     r"نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
     r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
+    # circumstantial participles of calls, threats and pledges ("مطالبا الجنود بالاستسلام", "داعيا إلى")
+    r"|مطالبا|مطالبين|داعيا|داعين|مناشدا|محذرا|متوعدا|متعهدا|مهددا"
+    # wishes: "المقاتلين الراغبين في تسليم أنفسهم"
+    r"|يرغب|ترغب|يرغبون|الراغبين|الراغبون|راغبين|راغبون|رغبة"
     r"|طالب|طالبت|يطالب|تطالب|مطالبة|ناشد|ناشدت|مهلة|أمهل|أمهلت|إنذار|إنذارا|رفض|رفضت|يرفض|ترفض|يرفضون"
     r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|استعدادات"
     r"|تحضيرا|تمهيدا|بانتظار|يذكر|كان قد|كانت قد"
