@@ -58,7 +58,9 @@ def kind_of_family(family: str) -> str | None:
 _EN: Final[dict[str, str]] = {
     "injure": r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|ies|y)|hurt",
     "kill": r"kill(?:s|ed|ing)?|dead|died|dies|deaths?|death toll|toll|slain|murder(?:s|ed|ing)?"
-    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred",
+    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred"
+    # "as 4 more die in hospital", "two soldiers embraced martyrdom"
+    r"|die(?!-)|embraced martyrdom",
     "execute": r"execut(?:e|ed|es|ing|ions?)|beheaded",
     "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
     "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
@@ -108,14 +110,14 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     r"|[يت]صيب(?:ون|ان)?"
     r"|حصيلة (?:الجرحى|المصابين|الإصابات)",
     "kill": r"قتل(?:ى|ت|وا)?|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
-    r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)"
+    r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)|فارق(?:ت|وا)?(?=(?: \S+){0,4}? الحياة(?!\w))"
     r"|استشهاد|استشهد(?:ت|وا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
     r"|حصيلة|الخسائر البشرية|سقط(?:ت|وا)? (?:\S+ ){0,3}?قتلى",
     "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
     "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?",
     "surrender": r"استسلم(?:ت|وا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
-    r"|سلم(?:ت|وا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن)(?!\w))|تسليم (?:نفسه|أنفسهم)"
+    r"|سلم(?:ت|وا|ا|تا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن|نفسيهما)(?!\w))|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
     "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
     r"|[يت](?:ستعيد|سترجع)(?:ون|ان)?(?: السيطرة على)?",

@@ -593,3 +593,36 @@ def test_names_objects_calls_sport_and_denials_are_negative(text: str) -> None:
 def test_developments_next_to_those_cues_stay(text: str, label: str) -> None:
     """The rules above do not swallow the developments they sit next to."""
     assert label in _labels(text)
+
+
+# Figures: more ways to say died, the construct dual "ألفي", asides and adverbs inside the subject, the
+# object of "استعاد" several words back, and another fate ("and 30 arrested") that continues no toll.
+FIGURE_FORMS = [
+    ("en-die", "Two more hostages die in captivity", [("killed", 2)]),
+    ("en-martyrdom", "Three policemen embraced martyrdom in the attack, the police said.", [("killed", 3)]),
+    ("ar-left-life", "وفارق 4 أشخاص الحياة متأثرين بجروحهم", [("killed", 4)]),
+    ("en-thousand", "Two thousand fighters surrendered to the army last month.", [("surrendered", 2000)]),
+    ("ar-construct-dual", "سلم ألفي مسلح أنفسهم للجيش خلال أسبوع", [("surrendered", 2000)]),
+    (
+        "en-participle-aside",
+        "Some 80 militants, accompanied by their families, surrendered to the army.",
+        [("surrendered", 80)],
+    ),
+    ("en-adverb", "350 fighters have voluntarily surrendered to the army.", [("surrendered", 350)]),
+    ("ar-adverb", "سلم 40 مسلحاً أنفسهم طوعاً للجيش", [("surrendered", 40)]),
+    ("en-other-fate", "Twelve rebels were killed and 30 arrested in the raid.", [("killed", 12)]),
+    ("ar-other-fate", "قتل 12 مسلحاً و30 معتقلاً في المداهمة", [("killed", 12)]),
+    ("en-regained", "Troops regained control of five villages on Monday.", [("recaptured_villages", 5)]),
+    ("ar-regained-aside", "استعاد الجيش، بدعم من الطيران، السيطرة على خمس قرى", [("recaptured_villages", 5)]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURE_FORMS], ids=[t[0] for t in FIGURE_FORMS])
+def test_figure_forms(text: str, expected: list[tuple[str, float]]) -> None:
+    """Each sentence gives exactly its figures."""
+    assert _figures(text) == sorted(expected)
+
+
+def test_dual_surrender_is_a_surrender() -> None:
+    """The dual "سلّما نفسيهما" (two fighters handed themselves over)."""
+    assert _labels("وقال مصدر أمني إن مسلحَين سلّما نفسيهما للشرطة صباح اليوم") == ["surrender"]
