@@ -81,7 +81,9 @@ _AT_LEAST_AFTER: Final = fold_pattern("على الأقل")
 # A reporting parenthesis too: "50 people in the village, officials said, were killed".
 _ASIDE: Final = re.compile(
     r",\s*(?:(?:including|among them|mostly|most of them|many of them)\b[^,;:.()]{0,40}"
-    r"|(?:[\w'-]+\s+){1,3}(?:said|says|say|reported|added|told\s+\w+))\s*,"
+    r"|(?:[\w'-]+\s+){1,3}(?:said|says|say|reported|added|told\s+\w+)"
+    # a participle or "along with" aside: "60 fighters, accompanied by their wives and children, surrendered"
+    r"|(?:[a-z]+ed\s+by|along\s+with|together\s+with)\b[^,;:.()]{0,50})\s*,"
 )
 # A noun-phrase word: not an auxiliary or relative word, not a past participle or gerund.
 _NP_WORD: Final = (
@@ -102,7 +104,10 @@ _COORD_MAX_GAP: Final = 90
 _AND_SUBJECT: Final = re.compile(r"\band\b|(?<!\w)و(?=\d)")
 _GAP_COMMA: Final = re.compile(r",(?!\d{3})|،")
 _LONG_SUBJECT_GAP: Final = 90
-_AUX_TAIL: Final = re.compile(r"(?:\b(?:were|was|have|has|had|been|are|is|reportedly|also|all)\s+)+$")
+# Auxiliaries and adverbs before the verb: "have peacefully surrendered".
+_AUX_TAIL: Final = re.compile(
+    r"(?:\b(?:were|was|have|has|had|been|are|is|reportedly|also|all|[a-z]+ly)\s+)+$"
+)
 # What cannot sit inside a subject noun phrase: a digit, punctuation, a finite auxiliary, a relative or
 # subordinating word, a reporting verb.
 _NOT_IN_SUBJECT: Final = _c(
@@ -115,6 +120,16 @@ _NOT_IN_SUBJECT: Final = _c(
 _SHORT_NP: Final = re.compile(r"^\s*(?:(?!(?:and|or)\b)[^\W\d]+\s+){1,2}$")
 
 
+# Fates with no figure kind: "and 60 captured", "و60 أسيرا" continue no toll.
+_OTHER_FATE: Final = _c(
+    r"\s*(?:others?\s+|more\s+)?(?:were\s+)?(?:captured|arrested|detained|missing|freed|released|rescued"
+    r"|taken prisoner|held)\b|\s*(?:آخرين\s+)?(?:أسير\S*|أسرى|معتقل\S*|مفقود\S*|موقوف\S*|محتجز\S*)(?!\w)"
+)
+# The same as a participle that ends the clause (not "20 captured soldiers").
+_FATE_VERB_EN: Final = re.compile(
+    r"\s+(?:others?\s+|more\s+)?(?:were\s+)?(?:captured|arrested|detained|missing|freed|released|rescued"
+    r"|taken prisoner)(?=\s*(?:[,.;)]|and\b|by\b|in\b|on\b|$))"
+)
 _WA: Final = "و"
 _BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
 
@@ -258,6 +273,8 @@ def _link_one(
     out: list[Found],
     next_start: int,
 ) -> Found | None:
+    if _FATE_VERB_EN.match(text, n.end, n.end + 40):
+        return None  # "and 60 captured.": the number is the subject of another participle
     prev_end = prev_num.end if prev_num else s0
     left, right = _neighbours(casualty, n)
     trig: Trig | None = None
@@ -317,5 +334,7 @@ def _chain(
         gap += _WA  # "وخمسة أطفال": the conjunction is part of the number word's match
     if len(gap) > 60 or _CLAUSE_BREAK.search(gap):
         return None
+    if _OTHER_FATE.match(text, n.end, n.end + 30):
+        return None  # "25 soldiers were killed and 60 captured": another fate, no figure kind of its own
     sub, conj = chain_tail(gap)
     return (base, sub or base.subgroup) if sub or conj else None

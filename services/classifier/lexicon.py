@@ -58,7 +58,9 @@ def kind_of_family(family: str) -> str | None:
 _EN: Final[dict[str, str]] = {
     "injure": r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|ies|y)|hurt",
     "kill": r"kill(?:s|ed|ing)?|dead|died|dies|deaths?|death toll|toll|slain|murder(?:s|ed|ing)?"
-    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred",
+    r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred"
+    # "as 4 more die in hospital", "two soldiers embraced martyrdom"
+    r"|die(?!-)|embraced martyrdom",
     "execute": r"execut(?:e|ed|es|ing|ions?)|beheaded",
     "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
     "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
@@ -74,9 +76,14 @@ _EN: Final[dict[str, str]] = {
     r"|(?:declared?|declares|declaring|announced?) (?:a |the )?(?:final |total |full )?victory"
     r"|(?:declared?|declares|declaring|announced?) (?:full |complete |total )?control (?:of|over)"
     r"|(?:took|take|takes|taken|taking) over(?! as\b)"
-    r"|(?:took|taken|taking|takes?) (?=(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
+    # The space goes inside the look-ahead: a trigger must end at a word's end (scan.WordScanner).
+    r"|(?:took|taken|taking|takes?)(?= (?:"
+    r"(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
     r"[\w,-]+ (?:more )?(?:villages?|towns?|hamlets?|localities|settlements|neighbou?rhoods|districts"
-    r"|wards)\b)"
+    r"|wards)\b"
+    # "has taken 85 percent of the district" (not a share of a vote or a market)
+    r"|[\d.,]+ ?(?:percent|per cent|%) of"
+    r" (?!(?:the |its |their )?(?:votes?|ballots?|market|shares?|seats?)\b)))"
     r"|(?:took|taken|taking|takes?) (?:the )?(?:town|city|village|district|neighbou?rhood)s? of"
     # "takes El Buur from al-Shabaab": a place object is checked in rules._not_territory
     r"|(?:took|takes?)(?= (?:[\w'-]+ ){1,3}from\b)"
@@ -105,14 +112,14 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     r"|[يت]صيب(?:ون|ان)?"
     r"|حصيلة (?:الجرحى|المصابين|الإصابات)",
     "kill": r"قتل(?:ى|ت|وا)?|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
-    r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)"
+    r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)|فارق(?:ت|وا)?(?=(?: \S+){0,4}? الحياة(?!\w))"
     r"|استشهاد|استشهد(?:ت|وا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
     r"|حصيلة|الخسائر البشرية|سقط(?:ت|وا)? (?:\S+ ){0,3}?قتلى",
     "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
     "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?",
     "surrender": r"استسلم(?:ت|وا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
-    r"|سلم(?:ت|وا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن)(?!\w))|تسليم (?:نفسه|أنفسهم)"
+    r"|سلم(?:ت|وا|ا|تا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن|نفسيهما)(?!\w))|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
     "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
     r"|[يت](?:ستعيد|سترجع)(?:ون|ان)?(?: السيطرة على)?",
@@ -202,6 +209,10 @@ _NEG_EN = (
 _NEG_AR_WORDS = fold_pattern(
     r"نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
     r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
+    # circumstantial participles of calls, threats and pledges ("مطالبا الجنود بالاستسلام", "داعيا إلى")
+    r"|مطالبا|مطالبين|داعيا|داعين|مناشدا|محذرا|متوعدا|متعهدا|مهددا"
+    # wishes: "المقاتلين الراغبين في تسليم أنفسهم"
+    r"|يرغب|ترغب|يرغبون|الراغبين|الراغبون|راغبين|راغبون|رغبة"
     r"|طالب|طالبت|يطالب|تطالب|مطالبة|ناشد|ناشدت|مهلة|أمهل|أمهلت|إنذار|إنذارا|رفض|رفضت|يرفض|ترفض|يرفضون"
     r"|رفضوا|مفاوضات|محادثات|شروط|إذا|لو|حال|ربما|المتوقع|يتوقع|تتوقع|متوقع|استعدادات"
     r"|تحضيرا|تمهيدا|بانتظار|يذكر|كان قد|كانت قد"

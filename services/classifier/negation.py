@@ -59,7 +59,7 @@ _AR_PURPOSE: Final = re.compile(
 )
 _MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
 _PERSON_OBJECT_EN: Final = re.compile(
-    r"^\s*(?:(?:at least|about|some|more than|over)\s+)?"
+    r"^\s*(?:(?:of|over)\s+)?(?:(?:at least|about|some|more than|over)\s+)?"
     # up to three words of the object's noun phrase: not a preposition or conjunction, which would
     # end the object ("took over the town after rebel fighters withdrew")
     r"(?:(?!(?:after|before|from|in|on|at|as|when|while|and|with|by|near|to|into|following|during|amid"
@@ -71,6 +71,8 @@ _PERSON_OBJECT_EN: Final = re.compile(
     # goods, cargo and money ("seized 2 tonnes of cocaine", "seized three aid trucks")
     r"|tonnes?|tons?|kilograms?|kilos?|kg|cocaine|heroin|cannabis|hashish|captagon|pills|cash|money|funds"
     r"|assets|documents|passports|trucks?|lorries|cars?|boats?|ships?|vessels?|tankers?|aircraft|drones?"
+    # bodies and organisations ("took control of the cricket board", "seized the club")
+    r"|board|council|committee|federation|association|club|compan(?:y|ies)|firm|franchise|union"
     r"|shipments?|cargo|consignments?|equipment|explosives|missiles?|rockets?|guns|arms|propert(?:y|ies)"
     r"|goods|contraband|power(?!\s+(?:plant|station|grid))"
     # markets and box offices: "capture record highs", "captures $25.7 million"
@@ -88,6 +90,8 @@ _PERSON_OBJECT_AR: Final = re.compile(
         # not an area: a match, a market, a fire, power
         r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
         r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
+        # a fire, seats and votes, a club: "تسيطر على حريق", "تستولي على غالبية مقاعد المجلس"
+        r"|حريق|حرائق|نيران|مقاعد|المقاعد|مقعد|أصوات|الأصوات|النادي|ناد|مجلس إدارة"
         # value, standing, systems and prices: "تستعيد جزءا من خسائرها", "تحرير سعر الصرف", "منظومة المقاصة"
         r"|جزء|جزءا|خسائر\S*|قيمت\S*|مكانت\S*|ثقة|الثقة|عافيت\S*|توازن\S*|صدارة|الصدارة|منظومة|نظام|أنظمة"
         r"|الأنظمة|حسابات|البيانات|الخوادم|سعر|أسعار|صرف|العملة|التجارة"
@@ -290,10 +294,14 @@ _DENIED_AFTER: Final = re.compile(
     fold_pattern(
         r"\bas\s+(?:(?:mere|pure|baseless|false|unfounded)\s+)?(?:rumou?rs?|false|baseless|fabricat\w*|fake"
         r"|untrue|propaganda|lies|groundless|unfounded|nonsense|disinformation)\b"
-        r"|\b(?:was|were|is|are)\s+(?:false|untrue|baseless|unfounded|fake|fabricated)\b"
+        r"|\b(?:was|were|is|are)\s+"
+        r"(?:(?:pure|mere|simply|nothing but|totally|completely|utterly|entirely)\s+)?"
+        r"(?:false|untrue|baseless|unfounded|fake|fabricated|propaganda|lies|nonsense|disinformation|rumou?rs?)\b"
         r"|(?<!\w)(?:بأنها|بأنه|أنها|انها)\s+(?:مجرد\s+)?(?:شائعات|كاذب\S*|عاري\S*|ملفق\S*|مفبرك\S*|أكاذيب|دعاي\S*"
         r"|غير صحيح\S*|لا أساس)"
         r"|(?<!\w)عاري\S* (?:عن|من) الصحة|(?<!\w)لا أساس لها"
+        # "... محض دعاية", "مجرد أكاذيب": a report called propaganda
+        r"|(?<!\w)(?:محض|مجرد)\s+(?:شائعات|أكاذيب|كذب|افتراء\S*|دعاي\S*|تلفيق\S*|فبرك\S*)"
     )
 )
 
@@ -331,10 +339,10 @@ def is_negated(
     return _negated_en(text, start, end, sentence_start)
 
 
-def _clause_left(text: str, start: int, sentence_start: int) -> str:
-    """The clause before the trigger (60 characters, 120 when the trigger is coordinated)."""
+def _clause_left(text: str, start: int, sentence_start: int, wide: bool = False) -> str:
+    """The clause before the trigger (60 characters, 120 when the trigger is coordinated or `wide`)."""
     left = text[max(sentence_start, start - _WINDOW) : start]
-    if ends_with_word(left, _COORDINATED) or text.startswith("و", start):
+    if wide or ends_with_word(left, _COORDINATED) or text.startswith("و", start):
         # "urged them to lay down their arms and surrender": the cue governs both verbs.
         left = text[max(sentence_start, start - 2 * _WINDOW) : start]
     cue = _CLAUSE_CUE.search(left) or _CLAUSE_WORDS[0] in left or _CLAUSE_WORDS[1] in left
@@ -398,6 +406,13 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     ):
         return True
     left = _clause_left(text, start, sentence_start)
+    nominal = _NOMINAL_AR.match(text, start, end) is not None
+    if nominal and left.rstrip(_QUOTES).endswith(_ILA):
+        # "دعا قائد ... من تبقى من عناصر التنظيم إلى «تسليم أنفسهم»": a masdar after إلى is the object of a
+        # call or a wish whose verb may open a long subject; look further back.
+        left = _clause_left(text, start, sentence_start, wide=True)
+    if nominal and _SAYTARA in text[start:end] and _RECIPROCAL_AR.found_in(left):
+        return True  # "تتبادل الميليشيات والجيش السيطرة على الطرق": control changing hands, no event
     r0, r1, r2, r3, r4, r5 = _RELATIVE_AR  # every relative cue holds one: quick tests before the regexes
     if (
         r0 in left or r1 in left or r2 in left or r3 in left or r4 in left or r5 in left
@@ -407,7 +422,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
     if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left, text):
         return True
-    if _NOMINAL_AR.match(text, start, end) is not None:  # a masdar: "السيطرة على", "تسليم أنفسهم"
+    if nominal:  # a masdar: "السيطرة على", "تسليم أنفسهم"
         if _predicted(text, end, True):
             return True  # "سقوط المدينة سيفتح الطريق"
         last = left.rstrip()
@@ -457,8 +472,11 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True
     if "since" in left and _SINCE_EN.search(left):
         return True
-    if ("who" in left or "that" in left) and _GENERIC_EN.search(left) and not _past(text, start, end):
-        return True
+    if ("who" in left or "that" in left) and (
+        (_GENERIC_EN.search(left) and not _past(text, start, end))
+        or (text.startswith(_SURRENDER_PRESENT_EN, start) and _WHO_BEFORE_EN.search(left))
+    ):
+        return True  # "any fighter who surrenders", "amnesty for insurgents who surrender by March"
     if text.startswith(("death", "execut"), start) and (
         _SENTENCED_EN.search(left) or _SENTENCE_AFTER_EN.match(text, end)
     ):
@@ -469,7 +487,21 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
     ok = TO_OK_EN.search(left) if tail.endswith("to") else None  # it ends with `to\s*$`
     if ok:
         left = left[: ok.start()]
-    return NEGATION_SCAN["en"].found_in(left)
+    if NEGATION_SCAN["en"].found_in(left):
+        # "three militants who had rejected the process were killed": the cue is inside a relative clause
+        # of the subject, and the trigger is the main verb after its auxiliary.
+        rel = _RELATIVE_SUBJECT_EN.search(left) if "who" in left else None
+        return rel is None or NEGATION_SCAN["en"].found_in(left[: rel.start()])
+    return False
+
+
+# A bare present surrender verb in a relative clause is a condition ("insurgents who surrender by March").
+_SURRENDER_PRESENT_EN: Final = ("surrender ", "surrenders ", "hand ", "turn ", "give ", "lay down")
+_WHO_BEFORE_EN: Final = re.compile(r"\b(?:who|that)\s+(?:[a-z]+ly\s+)?$")
+_RELATIVE_SUBJECT_EN: Final = re.compile(
+    r"\bwho\s+(?:had\s+|have\s+|has\s+)?[a-z'-]+(?:\s+[\w'-]+){0,5}?"
+    r"\s+(?:were|was|had been|have been|has been)\s+$"
+)
 
 
 def _past(text: str, start: int, end: int) -> bool:
@@ -502,6 +534,11 @@ _COURT_OR_PAST_AR: Final = WordScanner(
         )
     )
 )
+_QUOTES: Final = " «\"'“"
+_ILA: Final = (" " + fold_pattern("إلى"), " " + fold_pattern("الى"))
+_SAYTARA: Final = fold_pattern("سيطر")
+# Exchanging or alternating control is a state of a contested area, not a change.
+_RECIPROCAL_AR: Final = WordScanner(fold_pattern(r"[وف]?[يت]?(?:تبادل|تناوب|تداول)\S*"))
 _EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
 _SIN: Final = "س"
 
@@ -511,10 +548,42 @@ def _only_purpose(left: str) -> bool:
     return all(m.group().lstrip("وف") in PURPOSE_ONLY_AR for m in NEGATION["ar"].finditer(left))
 
 
+# "Liberation" in an organisation's name is no capture: "the National Liberation Army", "Front for the
+# Liberation of ...", "جيش التحرير الوطني", "جبهة تحرير ...".
+_ORG_AFTER_EN: Final = re.compile(
+    r"\s+(?:army|front|movement|organi[sz]ation|tigers|forces|party|council|committee|struggle|theology)\b"
+)
+_ORG_BEFORE_EN: Final = re.compile(
+    r"\b(?:front|movement|army|council|organi[sz]ation|party|committee|union)\s+for\s+(?:the\s+)?$"
+)
+_LIBERATION_AR: Final = fold_pattern("تحرير")
+_ORG_BEFORE_AR: Final = re.compile(
+    fold_pattern(
+        # a construct's first term takes no article: "جيش تحرير" is a name, "أعلن الجيش تحرير" is not
+        r"(?<!\w)[وفبل]?(?:جيش|جبهة|حركة|هيئة|منظمة|ألوية|لواء|كتائب|كتيبة|مجلس|نمور|حزب|فصائل|فصيل)\s+$"
+    )
+)
+
+
+def _organisation_name(text: str, start: int, end: int, lang: str) -> bool:
+    """The capture trigger "liberation"/"تحرير" is part of an organisation's name."""
+    if lang == "ar":
+        return (
+            _LIBERATION_AR in text[start:end]
+            and _ORG_BEFORE_AR.search(text, max(0, start - 14), start) is not None
+        )
+    return text.startswith("liberation", start) and (
+        _ORG_AFTER_EN.match(text, end) is not None
+        or _ORG_BEFORE_EN.search(text, max(0, start - 30), start) is not None
+    )
+
+
 def is_object_not_territory(text: str, start: int, end: int, lang: str, family: str) -> bool:
     """True when a capture verb takes people, materiel or a non-military object ("captured 20 fighters",
     "سيطر الفريق على مجريات المباراة"), when "fell" is a price or output falling ("the pound fell to a
-    record low"), or when "خسر" is a defeat in a match or a vote."""
+    record low"), or when "خسر" is a defeat in a match or a vote; "liberation" in an organisation's name."""
+    if family == "capture" and _organisation_name(text, start, end, lang):
+        return True
     after = text[end : end + 40]
     if lang == "ar":
         if family == "lose":
@@ -540,12 +609,16 @@ def is_object_not_territory(text: str, start: int, end: int, lang: str, family: 
 # "Oil prices surrender early gains", "surrender a 14-point lead", "الفريق يستسلم أمام منافسه": a market or
 # a team giving up ground in a figurative sense; "House kills aid package", "killed the bill": a proposal.
 _SURRENDER_OBJECT_EN: Final = re.compile(
-    r"\s+(?:(?:its|their|his|her|the|a|an|all|some|most|much|early|recent|earlier|[\w.-]*\d[\w.-]*)\s+){0,3}"
+    r"\s+(?:(?:its|their|his|her|the|a|an|all|some|most|much|early|recent|earlier|[\w.-]*\d[\w.-]*|\w+-\w+)"
+    r"\s+){0,3}"
     r"(?:gains?|lead|advantage|title|crown|points?|initiative|momentum|edge|ground\s+to\s+rivals|profits?"
     r"|rights?|privacy|passports?|licen[cs]es?|data|documents)\b"
 )
 _SURRENDER_FIGURATIVE_AR: Final = re.compile(
-    fold_pattern(r"\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط)(?!\w)")
+    fold_pattern(
+        r"\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط"
+        r"|لهدف\S*|لأهداف|للخسارة)(?!\w)"
+    )
 )
 _KILL_OBJECT_EN: Final = re.compile(
     r"\s+(?:(?:the|a|an|its|their|his|her|any|off)\s+)?(?:[$€£]|(?:[\w.-]+\s+){0,3}?"

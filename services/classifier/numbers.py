@@ -1,7 +1,7 @@
 """Numbers in normalised text: digits (with separators and scale words) and English/Arabic number words.
 
-Arabic words cover gender (ثلاث/ثلاثة), case (سبعون/سبعين), dual (مئتان/مئتين, ألفين) and compounds
-joined by و (ثلاثة وعشرين, مئتين وخمسين), read after normalisation (so ة is written ه, أ as ا).
+Arabic words cover gender (ثلاث/ثلاثة), case (سبعون/سبعين), dual (مئتان/مئتين, ألفين, construct ألفي) and
+compounds joined by و (ثلاثة وعشرين, مئتين وخمسين), read after normalisation (so ة is written ه, أ as ا).
 """
 
 from __future__ import annotations
@@ -79,9 +79,9 @@ for _n, _stem in enumerate(("ثلاث", "أربع", "خمس", "ست", "سبع", 
         _AR_UNITS_RAW[normalize_text(_stem + _h)] = _n * 100
 _AR_UNITS = _AR_UNITS_RAW
 _AR_THOUSAND = {normalize_text(w): 1000 for w in ("ألف", "ألفا", "آلاف", "الف")}
-_AR_THOUSAND.update({normalize_text(w): 2000 for w in ("ألفان", "ألفين")})
+_AR_THOUSAND.update({normalize_text(w): 2000 for w in ("ألفان", "ألفين", "ألفي")})
 _AR_MILLION = {normalize_text(w): 1_000_000 for w in ("مليون", "مليونا", "ملايين")}
-_AR_MILLION.update({normalize_text(w): 2_000_000 for w in ("مليونان", "مليونين")})
+_AR_MILLION.update({normalize_text(w): 2_000_000 for w in ("مليونان", "مليونين", "مليوني")})
 _AR_WORDS = {**_AR_UNITS, **_AR_THOUSAND, **_AR_MILLION}
 
 # Prefix tries, longest first along each branch, so "ثلاثه" wins over "ثلاث" and "seventeen" over "seven".

@@ -60,6 +60,8 @@ _FIGURATIVE: Final = frozenset(("surrender", "kill"))
 _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,3}$")
 _TAKE: Final = frozenset(("took", "take", "takes"))  # "takes X from": X must be a place
 _VIOLENT_DEATH: Final = frozenset(("kill", "injure"))
+_AL_SAYTARA: Final = fold_pattern("السيطرة")
+_RECAPTURE_OBJECT_GAP: Final = 80
 _RECAPTURE_BEFORE: Final = re.compile(fold_pattern(r"(?:استعادة|إعادة|استعادت|أعادت|re-?established)\s*$"))
 
 
@@ -146,6 +148,15 @@ def _triggers(
         if family in _FIGURATIVE and is_not_a_victim_or_surrender(normed, t0, t1, lang, family):
             continue
         sent = bisect.bisect_right(starts, t0) - 1
+        if (
+            family == "capture"
+            and out
+            and out[-1][1].family == "recapture"
+            and out[-1][0] == sent
+            and t0 - out[-1][1].end < _RECAPTURE_OBJECT_GAP
+            and normed.startswith(_AL_SAYTARA, t0)
+        ):
+            family = "recapture"  # "استعاد الجيش، مدعوما بحلفائه، السيطرة على": control is what it regained
         trig = Trig(family, t0, t1, is_negated(normed, t0, t1, starts[sent], lang, denials=False))
         if not trig.negated and family in _VIOLENT_DEATH:
             if sent not in natural:

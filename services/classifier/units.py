@@ -139,8 +139,11 @@ def is_time_or_date(text: str, n: NumberMatch) -> bool:
         return True  # "الـ24": the article before a digit makes an ordinal adjective, not a count
     if _names_the_number(before):
         return True
-    # A bare year; tolls of exactly 1900-2099 are written with a separator ("1,950").
-    return n.value.is_integer() and 1900 <= n.value <= 2099 and n.end - n.start == 4
+    # A bare year (in digits: "ألفي" is a number word); tolls of exactly 1900-2099 are written with a
+    # separator ("1,950").
+    return (
+        n.value.is_integer() and 1900 <= n.value <= 2099 and n.end - n.start == 4 and text[n.start].isdigit()
+    )
 
 
 def unit_after(text: str, n: NumberMatch) -> str | None:

@@ -27,7 +27,7 @@ _STOP_EN: Final = (
     r"were|was|are|is|have|has|had|and|in|on|at|by|from|during|after|when|while|who|including|that|"
     r"with|as|to|of|according|since|for|near|reportedly|over|inside|across|amid|under|among|this|last"
     r"|kill\w*|die[sd]?|dead|wound\w*|injur\w*|surrender\w*|fled|flee\w*|handed|laid|gave|executed"
-    r"|abducted|lost|perished"
+    r"|abducted|lost|perished|embraced|martyred"
 )
 _STOP_AR: Final = (
     r"في|على|خلال|بعد|منذ|الذين|اللذين|ممن|جراء|إثر|اثر|بينهم|منهم|حسب|بحسب|وفق|قرب|إلى|الى"

@@ -14,6 +14,7 @@ HELDOUT = Path(__file__).parent / "fixtures" / "heldout.jsonl"
 BLIND = Path(__file__).parent / "fixtures" / "heldout_blind.jsonl"
 BLIND2 = Path(__file__).parent / "fixtures" / "heldout_blind2.jsonl"
 BLIND3 = Path(__file__).parent / "fixtures" / "heldout_blind3.jsonl"
+BLIND4 = Path(__file__).parent / "fixtures" / "heldout_blind4.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -75,3 +76,10 @@ def test_third_blind_set_meets_targets() -> None:
     annotator (first blind score: labels F1 en 0.859 / ar 0.738, figures 0.854, negatives flagged 25.6 %;
     the rule families found there were fixed in general, so this set is no longer blind)."""
     _check_targets(BLIND3)
+
+
+def test_fourth_blind_set_meets_targets() -> None:
+    """The targets hold on headlines, ledes, analysis paragraphs and official statements by an independent
+    annotator (first blind score: labels F1 en 0.914 / ar 0.861, figures en 0.853 / ar 0.932, negatives
+    flagged 20.3 %; the rule families found there were fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND4)
