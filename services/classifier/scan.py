@@ -59,9 +59,10 @@ def trie_regex(words: list[str]) -> str:
 _SPECIAL = frozenset("\\()[]{}|.^$?*+")
 
 
-def _split_top(pattern: str) -> list[str]:
-    """The top-level alternatives of a regex (no `|` inside groups or character classes)."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+def _structure(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """(index, character, depth before it) of each `(`, `)` and `|` of a regex, skipping escapes
+    and character classes."""
+    depth, i, in_class = 0, 0, False
     while i < len(pattern):
         ch = pattern[i]
         if ch == "\\":
@@ -73,37 +74,28 @@ def _split_top(pattern: str) -> list[str]:
             in_class = True
             i += 1 if pattern[i + 1 : i + 2] != "]" else 2  # "[]...]" holds a literal ]
             continue
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+        elif ch in "()|":
+            yield i, ch, depth
+            depth += 1 if ch == "(" else -1 if ch == ")" else 0
+        i += 1
+
+
+def _split_top(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex (no `|` inside groups or character classes)."""
+    parts, start = [], 0
+    for i, ch, depth in _structure(pattern):
+        if ch == "|" and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
-        i += 1
     parts.append(pattern[start:])
     return parts
 
 
 def _group_end(pattern: str) -> int:
     """Index of the `)` closing the group that opens pattern[0]."""
-    depth, i, in_class = 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    for i, ch, depth in _structure(pattern):
+        if ch == ")" and depth == 1:
+            return i
     raise ValueError(f"unbalanced group in {pattern!r}")
 
 
