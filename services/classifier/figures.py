@@ -200,12 +200,6 @@ def _new_clause_subject(text: str, n: NumberMatch, left: Trig | None, right: Tri
     return before.strip() in (",", "،") and (_SHORT_NP.match(between) is not None or _long_subject(between))
 
 
-def _unit(text: str, n: NumberMatch) -> tuple[str, str] | None:
-    """('area'|'percent'|'villages'|..., '') when a unit follows the number."""
-    unit = unit_after(text, n)
-    return None if unit is None else (unit, "")
-
-
 _TERRITORY_PREFIX: Final = {"capture": "captured", "recapture": "recaptured", "lose": "lost"}
 
 
@@ -229,14 +223,14 @@ def link_figures(text: str, s0: int, s1: int, trigs: list[Trig], nums: list[Numb
     for i, n in enumerate(nums):
         if is_time_or_date(text, n):
             continue
-        unit_info = _unit(text, n)
-        if unit_info is None and prev_unit and _OF_THEM.match(text[n.end : n.end + 12]):
-            unit_info = (prev_unit, "")
-        if unit_info is not None:
-            if unit_info[0] == "ignored":
+        unit = unit_after(text, n)
+        if unit is None and prev_unit and _OF_THEM.match(text[n.end : n.end + 12]):
+            unit = prev_unit
+        if unit is not None:
+            if unit == "ignored":
                 continue
-            prev_unit = unit_info[0] if unit_info[0] not in ("area", "percent") else prev_unit
-            kind = _territorial(text, n, unit_info[0], trigs, s0)
+            prev_unit = unit if unit not in ("area", "percent") else prev_unit
+            kind = _territorial(text, n, unit, trigs, s0)
             if kind:
                 out.append(
                     Found(kind, n.value, _bound(text, n.start, n.end), (n.end, n.end), n.start, n.end, None)
