@@ -280,10 +280,16 @@ class Store:
             ).on_conflict_do_nothing(index_elements=["channel", "target"]))
 
     async def remove_subscription(self, channel: str, target: str) -> bool:
+        """Delete a subscription and its alerts: nothing queued for it can reach whoever gets its
+        id next (SQLite tables created before AUTOINCREMENT reuse the highest id)."""
         async with self.engine.begin() as conn:
-            result = await conn.execute(delete(subscriptions).where(
-                subscriptions.c.channel == channel, subscriptions.c.target == target))
-            return bool(result.rowcount)
+            ids = [r[0] for r in await conn.execute(select(subscriptions.c.id).where(
+                subscriptions.c.channel == channel, subscriptions.c.target == target))]
+            if not ids:
+                return False
+            await conn.execute(delete(outbox).where(outbox.c.subscription_id.in_(ids)))
+            await conn.execute(delete(subscriptions).where(subscriptions.c.id.in_(ids)))
+            return True
 
     async def list_subscriptions(self, *, active_only: bool = False) -> list[dict[str, Any]]:
         query = select(subscriptions).order_by(subscriptions.c.id)
@@ -309,28 +315,38 @@ class Store:
         if not rows:
             return 0
         payloads = {(r["development_id"], r["revision"]): r["payload"] for r in rows}
-        # Alerts of one development differ only in subscriber, so each group of otherwise equal
-        # rows is one INSERT ... SELECT over a single array parameter: SQLAlchemy then processes
-        # a handful of bind values instead of every column of thousands of rows.
-        groups: dict[tuple[tuple[str, Any], ...], list[int]] = {}
+        # Alerts of one development usually differ only in subscriber, so each group of otherwise
+        # equal rows is one INSERT ... SELECT over a single array parameter: SQLAlchemy then
+        # processes a handful of bind values instead of every column of thousands of rows. An
+        # update spaced per subscriber (own not_before) goes as one executemany instead.
+        groups: dict[tuple[tuple[str, Any], ...], list[dict[str, Any]]] = {}
         for r in rows:
             shared = {"status": "pending", "attempts": 0,
-                      **{k: v for k, v in r.items() if k not in ("payload", "subscription_id")}}
-            groups.setdefault(tuple(sorted(shared.items())), []).append(int(r["subscription_id"]))
+                      **{k: v for k, v in r.items() if k not in ("payload", "subscription_id", "not_before")}}
+            groups.setdefault(tuple(sorted(shared.items())), []).append(r)
+        ignore = {"index_elements": ["development_id", "subscription_id", "revision"]}
         inserted = 0
         async with self.engine.begin() as conn:
             await conn.execute(self._insert(revisions).on_conflict_do_nothing(), [
                 {"development_id": d, "revision": n, "payload": p} for (d, n), p in payloads.items()])
-            for common, ids in groups.items():
-                stmt = self._insert_for_each(outbox, "subscription_id", ids, dict(common))
-                stmt = stmt.on_conflict_do_nothing(
-                    index_elements=["development_id", "subscription_id", "revision"])
-                if self.dialect == "sqlite":  # sqlite3 reports the rows an INSERT ... SELECT added
-                    inserted += int((await conn.execute(stmt)).rowcount)
+            for common, members in groups.items():
+                times = {r["not_before"] for r in members}
+                if len(times) == 1:
+                    stmt = self._insert_for_each(outbox, "subscription_id",
+                                                 [int(r["subscription_id"]) for r in members],
+                                                 {**dict(common), "not_before": times.pop()})
+                    params: list[dict[str, Any]] | None = None
+                else:
+                    stmt = self._insert(outbox)
+                    params = [{**dict(common), "subscription_id": r["subscription_id"],
+                               "not_before": r["not_before"]} for r in members]
+                stmt = stmt.on_conflict_do_nothing(**ignore)
+                if self.dialect == "sqlite":  # sqlite3 reports the rows an insert added
+                    inserted += int((await conn.execute(stmt, params)).rowcount)
                 else:
                     # PostgreSQL returns the ids of the rows it inserted; counting the table before
                     # and after would also count what other replicas inserted meanwhile.
-                    inserted += len((await conn.execute(stmt.returning(outbox.c.id))).all())
+                    inserted += len((await conn.execute(stmt.returning(outbox.c.id), params)).all())
         return inserted
 
     def _insert_for_each(self, table: Any, column: str, ids: list[int], common: dict[str, Any]) -> Any:

@@ -99,6 +99,7 @@ subscriptions = Table(
     Column("paused_reason", Text),
     Column("created_at", UTCDateTime(), nullable=False),
     UniqueConstraint("channel", "target", name="uq_subscription_target"),
+    sqlite_autoincrement=True,  # an id is never reused: alerts and message refs point at it
 )
 
 outbox = Table(

@@ -1,7 +1,8 @@
 """The page behind every mail's unsubscribe link, served beside /healthz by the notifier.
 
 GET shows a confirmation button and changes nothing, because mail scanners open links; POST
-(the button, or a mail client's RFC 8058 one-click request) removes the subscription. Links are
+(the button, or a mail client's RFC 8058 one-click request) pauses the subscription for good
+(`frontwatch subscribers add` resumes it). Links are
 signed with `FRONTWATCH_SMTP_UNSUBSCRIBE_SECRET`; without it the page refuses every link, since
 an unsigned one would let anybody unsubscribe anybody.
 """
@@ -18,7 +19,9 @@ from aiohttp import web
 from shared.logging import get_logger
 from shared.store import Store
 
-__all__ = ["unsubscribe_routes", "unsubscribe_token"]
+__all__ = ["UNSUBSCRIBED", "unsubscribe_routes", "unsubscribe_token"]
+
+UNSUBSCRIBED = "unsubscribed by the reader (unsubscribe link)"
 
 log = get_logger("notifier.unsubscribe")
 
@@ -64,11 +67,14 @@ def unsubscribe_routes(store: Store, secret: str | None, path: str = "/unsubscri
         if address is None:
             return _page(400, "This unsubscribe link is not valid.")
         wanted = address.lower()
-        removed = 0
-        for sub in await store.list_subscriptions():
+        paused = 0
+        # Paused, not deleted: the config sync at start-up re-creates missing subscribers but
+        # leaves existing rows alone, so a reader listed in the config stays unsubscribed.
+        for sub in await store.list_subscriptions(active_only=True):
             if sub["channel"] == "email" and parseaddr(sub["target"])[1].lower() == wanted:
-                removed += await store.remove_subscription("email", sub["target"])
-        log.info("email_unsubscribed", subscriptions=removed)  # the address stays out of logs
+                await store.pause_subscription(sub["id"], UNSUBSCRIBED)
+                paused += 1
+        log.info("email_unsubscribed", subscriptions=paused)  # the address stays out of logs
         return _page(200, f"<b>{html.escape(address)}</b> will get no more frontwatch alerts.")
 
     return [web.get(path, confirm), web.post(path, remove)]

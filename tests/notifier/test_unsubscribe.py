@@ -45,7 +45,8 @@ async def _serve(store: Store, secret: str) -> tuple[HealthServer, EmailChannel]
 
 
 async def _targets(store: Store) -> list[str]:
-    return [s["target"] for s in await store.list_subscriptions()]
+    """The targets that still get alerts."""
+    return [s["target"] for s in await store.list_subscriptions(active_only=True)]
 
 
 async def test_link_asks_first_and_one_click_post_unsubscribes(store: Store) -> None:
@@ -65,6 +66,9 @@ async def test_link_asks_first_and_one_click_post_unsubscribes(store: Store) -> 
     finally:
         await server.stop()
         await channel.close()
+    assert await _targets(store) == [OTHER]
+    # Restarting with the reader still in the config file does not subscribe them again.
+    await store.ensure_subscription("email", READER, filters={}, mode="immediate", now=NOW)
     assert await _targets(store) == [OTHER]
 
 

@@ -102,6 +102,28 @@ class StoreContract:
         await store.release_lock("sender:telegram", "b")
         assert await store.hold_lock("sender:telegram", "a", now=T0 + timedelta(seconds=41), lease_s=20)
 
+    async def test_removed_subscription_takes_its_alerts_with_it(self, store: Store) -> None:
+        """A removed subscriber's queued alerts never reach the next subscriber, whatever its id."""
+        old = await store.add_subscription("email", "gone@example.org", filters={}, mode="immediate", now=T0)
+        await store.enqueue_alerts([{"subscription_id": old, "development_id": "d", "revision": 1,
+                                     "payload": {}, "not_before": T0, "created_at": T0}])
+        assert await store.remove_subscription("email", "gone@example.org")
+        new = await store.add_subscription("email", "next@example.org", filters={}, mode="immediate", now=T0)
+        assert new != old
+        assert await store.lease_due_alerts("a", now=T0, limit=10, lease_s=60) == []
+        assert not await store.remove_subscription("email", "gone@example.org")
+
+    async def test_alerts_with_their_own_times_are_all_queued(self, store: Store) -> None:
+        """An update spaced per subscriber (each its own not_before) queues one alert each, due at its time."""
+        ids = [await store.add_subscription("email", f"r{i}@example.org", filters={}, mode="immediate", now=T0)
+               for i in range(5)]
+        rows = [{"subscription_id": sid, "development_id": "d", "revision": 2, "payload": {},
+                 "not_before": T0 + timedelta(seconds=i), "created_at": T0} for i, sid in enumerate(ids)]
+        assert await store.enqueue_alerts(rows) == 5
+        assert await store.enqueue_alerts(rows) == 0
+        due = await store.lease_due_alerts("a", now=T0 + timedelta(seconds=2), limit=10, lease_s=60)
+        assert sorted(a["subscription_id"] for a in due) == ids[:3]
+
     async def test_lease_can_skip_channels(self, store: Store) -> None:
         """Alerts to subscriptions on a skipped channel stay queued for another owner."""
         tg = await store.add_subscription("telegram", "42", filters={}, mode="immediate", now=T0)
