@@ -74,7 +74,9 @@ _PERSON_OBJECT_EN: Final = re.compile(
     r"|tonnes?|tons?|kilograms?|kilos?|kg|cocaine|heroin|cannabis|hashish|captagon|pills|cash|money|funds"
     r"|assets|documents|passports|trucks?|lorries|cars?|boats?|ships?|vessels?|tankers?|aircraft|drones?"
     # bodies and organisations ("took control of the cricket board", "seized the club")
-    r"|board|council|committee|federation|association|club|compan(?:y|ies)|firm|franchise|union"
+    # but their buildings are places: "seized the council building"
+    r"|(?:board|council|committee|federation|association|club|compan(?:y|ies)|firm|franchise|union)"
+    r"(?!\s+(?:building|headquarters|hq|offices?|compound|premises|chambers?|hall))"
     r"|shipments?|cargo|consignments?|equipment|explosives|missiles?|rockets?|guns|arms|propert(?:y|ies)"
     r"|goods|contraband|power(?!\s+(?:plant|station|grid))"
     # markets and box offices: "capture record highs", "captures $25.7 million"
@@ -88,14 +90,15 @@ _PERSON_BEFORE_EN: Final = re.compile(
 )
 _PERSON_OBJECT_AR: Final = re.compile(
     fold_pattern(
-        r"^\s*(?:\S+\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
+        # "part of" leads to the noun that decides: "جزءا من خسائرها" (not a place), "جزءا من مدينة" (a place)
+        r"^\s*(?:\S+\s+)?(?:جزءا? من\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
         # not an area: a match, a market, a fire, power
         r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
         r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
         # a fire, seats and votes, a club: "تسيطر على حريق", "تستولي على غالبية مقاعد المجلس"
         r"|حريق|حرائق|نيران|مقاعد|المقاعد|مقعد|أصوات|الأصوات|النادي|ناد|مجلس إدارة"
-        # value, standing, systems and prices: "تستعيد جزءا من خسائرها", "تحرير سعر الصرف", "منظومة المقاصة"
-        r"|جزء|جزءا|خسائر\S*|قيمت\S*|مكانت\S*|ثقة|الثقة|عافيت\S*|توازن\S*|صدارة|الصدارة|منظومة|نظام|أنظمة"
+        # value, standing, systems and prices: "تستعيد جزءا من خسائرها", "تحرير سعر الصرف"
+        r"|خسائر\S*|قيمت\S*|مكانت\S*|ثقة|الثقة|عافيت\S*|توازن\S*|صدارة|الصدارة|منظومة|نظام|أنظمة"
         r"|الأنظمة|حسابات|البيانات|الخوادم|سعر|أسعار|صرف|العملة|التجارة"
         # goods, cargo and money
         r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"

@@ -626,3 +626,21 @@ def test_figure_forms(text: str, expected: list[tuple[str, float]]) -> None:
 def test_dual_surrender_is_a_surrender() -> None:
     """The dual "سلّما نفسيهما" (two fighters handed themselves over)."""
     assert _labels("وقال مصدر أمني إن مسلحَين سلّما نفسيهما للشرطة صباح اليوم") == ["surrender"]
+
+
+# A non-place noun blocks a capture only as the head of the object: a council's building and part
+# of a city are places ("seized the council building", "استعاد جزءا من مدينة"), a board and part of
+# one's losses are not.
+HEAD_OF_OBJECT = [
+    ("en-council-building", "Rebels seized the council building in the provincial capital.", ["territorial_change"]),
+    ("en-union-hq", "The militia took control of the union headquarters in the port city.", ["territorial_change"]),
+    ("en-board", "The new government took control of the football federation on Monday.", []),
+    ("ar-part-of-city", "استعادت القوات الحكومية جزءا من مدينة حلب بعد معارك عنيفة", ["territorial_change"]),
+    ("ar-part-of-losses", "استعادت الأسهم جزءا من خسائرها في ختام التداولات", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in HEAD_OF_OBJECT], ids=[t[0] for t in HEAD_OF_OBJECT])
+def test_the_head_of_the_object_decides(text: str, expected: list[str]) -> None:
+    """Labels follow the object's head noun, not a word inside it."""
+    assert _labels(text) == expected
