@@ -170,7 +170,29 @@ class NotifierService:
                                               lease_s=LEASE_S)
             if held != (name in self._locks_held):
                 log.info("sender_lock_taken" if held else "sender_lock_lost", channel=name)
-            (self._locks_held.add if held else self._locks_held.discard)(name)
+            if held:
+                self._locks_held.add(name)
+            elif name in self._locks_held:
+                self._locks_held.discard(name)
+                await self._hand_back_channel(name)
+
+    async def _hand_back_channel(self, name: str) -> None:
+        """Release the alerts queued here for channel `name` (its lock now has another holder),
+        except each chat's alert already being sent."""
+        ids: list[int] = []
+        for sub_id, queue in self._queues.items():
+            sub = self.subscriptions.by_id.get(sub_id)
+            if sub is None or sub["channel"] != name or len(queue) < 2:
+                continue
+            head = queue.popleft()
+            ids += [a["id"] for a in queue]
+            queue.clear()
+            queue.append(head)
+        self._forget(ids)
+        try:
+            await self.store.release_alerts(ids, self.owner)
+        except Exception:  # their leases expire by themselves
+            log.exception("alerts_release_failed", alerts=len(ids))
 
     async def _release_locks(self) -> None:
         for name in list(self._locks_held):

@@ -11,12 +11,13 @@ import asyncio
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from services.notifier.channels.telegram import TelegramChannel
-from services.notifier.main import NotifierService
+from services.notifier.main import LEASE_S, NotifierService
 from shared.broker import make_bus
 from shared.store import Store
 from tests.notifier.conftest import FIXED_NOW, build_dev
@@ -76,3 +77,33 @@ async def test_two_replicas_share_one_bot_within_its_limits_and_hand_over(
     assert fake_bot_api.flood_429s == 0
     assert got == expected, {"lost": len(expected - got), "repeated": len(got - expected)}
     assert 0 < by_first < len(expected)  # each replica sent part of the burst
+
+
+@pytest.mark.timeout(60)
+async def test_a_replica_that_loses_the_bot_lock_hands_back_what_it_queued(
+    tmp_path: Path, fake_bot_api: FakeBotApi, make_telegram: Callable[..., TelegramChannel]
+) -> None:
+    """If a stalled replica finds its sender lock taken over, it keeps only each chat's alert in
+    progress and releases the rest to the new holder, so the two do not both work the queue."""
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'lost.db'}")
+    await store.start()
+    await store.add_subscription("telegram", "9001", filters={}, mode="immediate", now=FIXED_NOW)
+    service = NotifierService(store, make_bus("nats://127.0.0.1:1"), {"telegram": make_telegram()})
+    for j in range(6):  # one private chat: one message a second, so the rest wait in its queue
+        await service.handle(build_dev(development_id=f"queued-{j}", summary=f"Report D{j:04d}",
+                                       first_seen=FIXED_NOW, detected_at=FIXED_NOW))
+    stop = asyncio.Event()
+    runner = asyncio.create_task(service.run(stop))
+    try:
+        await _until(lambda: len(fake_bot_api.sent) >= 1 and len(service._held) >= 4, 10)
+        later = datetime.now(UTC) + timedelta(seconds=LEASE_S + 1)
+        assert await store.hold_lock("sender:telegram", "other-replica", now=later, lease_s=LEASE_S)
+        await service._hold_locks()
+        assert "telegram" not in service._locks_held
+        assert len(service._held) <= 1  # at most the chat's alert being sent
+        released = await store.lease_due_alerts("other-replica", now=later, limit=10, lease_s=LEASE_S)
+        assert len(released) >= 3
+    finally:
+        stop.set()
+        await runner
+        await store.close()
