@@ -105,9 +105,10 @@ def _pg_cas(name: str, first: int) -> str:
   WHERE key = {k}::varchar AND revision = {e}::integer RETURNING key)"""
 
 
-# One and two compare-and-sets per round trip; $1 is the time. In a pair the statements run in the
-# order they are named, so every pair locks its rows in the same order (a development before its
-# index row) and two of them cannot deadlock.
+# One and two compare-and-sets per round trip; $1 is the time. A pair is one statement: each half
+# succeeds or not on its own revision, and both commit together. PostgreSQL does not promise the
+# order in which data-modifying CTEs run; pairs always name the development before its index row,
+# and a deadlock between two of them, should one happen, fails one article for the broker to retry.
 _PG_SAVE = {
     1: f"WITH {_pg_cas('a', 2)}\nSELECT key FROM a_ins UNION ALL SELECT key FROM a_upd",
     2: f"WITH {_pg_cas('a', 2)},\n{_pg_cas('b', 7)}\nSELECT key FROM a_ins UNION ALL SELECT key FROM a_upd\n"
@@ -131,8 +132,8 @@ class DevelopmentSession:
         raise NotImplementedError
 
     async def save_all(self, writes: Sequence[DevelopmentWrite], *, now: datetime) -> set[str]:
-        """Each compare-and-set of `writes` (distinct keys), independently; the keys written. On
-        PostgreSQL two of them go in one round trip."""
+        """Each compare-and-set of `writes` (distinct keys) decided on its own revision; the keys
+        written. On PostgreSQL two of them go in one round trip and commit together."""
         raise NotImplementedError
 
     async def save(self, key: str, development_id: str, *, revision: int, expected: int | None,

@@ -51,6 +51,7 @@ class ClassifierService:
         self.now = now
         # Per index key, the developments it listed when last read: key -> (revision, tracker).
         self._candidates: dict[str, dict[str, tuple[int, DevelopmentState]]] = {}
+        self._cached = 0  # trackers held in _candidates
         bus.subscribe(subjects.ARTICLES, subjects.GROUP_CLASSIFIER, Article, self.handle)
 
     async def handle(self, article: Article) -> None:
@@ -124,10 +125,10 @@ class ClassifierService:
     def _keep_candidates(self, ikey: str, trackers: dict[str, tuple[int, DevelopmentState]]) -> None:
         """Remember what an index listed (a new dict each time: a handler still holding the old one
         keeps a consistent view), forgetting the indexes read longest ago beyond TRACKER_CACHE."""
-        self._candidates.pop(ikey, None)
+        self._cached += len(trackers) - len(self._candidates.pop(ikey, {}))
         self._candidates[ikey] = trackers
-        while sum(len(t) for t in self._candidates.values()) > TRACKER_CACHE and len(self._candidates) > 1:
-            del self._candidates[next(iter(self._candidates))]
+        while self._cached > TRACKER_CACHE and len(self._candidates) > 1:
+            self._cached -= len(self._candidates.pop(next(iter(self._candidates))))
 
     @staticmethod
     def _listing(fact: Fact, key: str, index: Loaded) -> DevelopmentWrite | None:

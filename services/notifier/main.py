@@ -168,11 +168,11 @@ class NotifierService:
         for name in sorted(self._single_sender):
             held = await self.store.hold_lock(f"sender:{name}", self.owner, now=self.now(),
                                               lease_s=LEASE_S)
-            if held != (name in self._locks_held):
-                log.info("sender_lock_taken" if held else "sender_lock_lost", channel=name)
-            if held:
+            if held and name not in self._locks_held:
+                log.info("sender_lock_taken", channel=name)
                 self._locks_held.add(name)
-            elif name in self._locks_held:
+            elif not held and name in self._locks_held:
+                log.info("sender_lock_lost", channel=name)
                 self._locks_held.discard(name)
                 await self._hand_back_channel(name)
 
@@ -188,11 +188,7 @@ class NotifierService:
             ids += [a["id"] for a in queue]
             queue.clear()
             queue.append(head)
-        self._forget(ids)
-        try:
-            await self.store.release_alerts(ids, self.owner)
-        except Exception:  # their leases expire by themselves
-            log.exception("alerts_release_failed", alerts=len(ids))
+        await self._release(ids)
 
     async def _release_locks(self) -> None:
         for name in list(self._locks_held):
@@ -283,9 +279,13 @@ class NotifierService:
         """Release a chat's queued alerts until `retry_at`, so they keep their order."""
         ids = [a["id"] for a in queue]
         queue.clear()
+        await self._release(ids, retry_at)
+
+    async def _release(self, ids: list[int], not_before: datetime | None = None) -> None:
+        """Hand alerts leased here back to the store, due at `not_before` (else at once)."""
         self._forget(ids)
         try:
-            await self.store.release_alerts(ids, self.owner, not_before=retry_at)
+            await self.store.release_alerts(ids, self.owner, not_before=not_before)
         except Exception:  # their leases expire by themselves
             log.exception("alerts_release_failed", alerts=len(ids))
 
