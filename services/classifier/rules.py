@@ -17,9 +17,10 @@ from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
-from .negation import is_negated, is_not_a_victim_or_surrender, is_object_not_territory, non_conflict_deaths
+from .negation import is_negated
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
+from .objects import is_not_a_victim_or_surrender, is_object_not_territory, non_conflict_deaths
 from .places import find_entity_spans
 from .scan import family_of
 

@@ -8,7 +8,7 @@ from itertools import islice
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.classifier import figures, negation, rules, units, who
+from services.classifier import figures, negation, objects, rules, units, who
 from services.classifier.lexicon import BOUND_ABOUT_WORDS, BOUND_AT_LEAST_WORDS
 from services.classifier.normalize import fold_pattern, normalize_text
 from services.classifier.numbers import NumberMatch, find_numbers, parse_number
@@ -132,7 +132,7 @@ def test_dispatched_negation_scanners_match_the_plain_lists(text: str) -> None:
         + r"(?!\w)"
     )
     assert [m.span() for _, m in plain_ar.finditer(text)] == [m.span() for _, m in regrouped.finditer(text)]
-    for scanner in (negation._NON_CONFLICT_AR, negation._CONFLICT_AR, negation._COURT_OR_PAST_AR):
+    for scanner in (objects._NON_CONFLICT_AR, objects._CONFLICT_AR, negation._COURT_OR_PAST_AR):
         assert scanner.search(text) == (m.start() if (m := scanner.slow.search(text)) else -1)
 
 

@@ -1,0 +1,255 @@
+"""What a trigger acts on: a capture verb whose object is people, goods, a match, talks or a price
+("seized 2 tonnes of cocaine", "withdrew from the talks", "the pound fell to a record low"); "liberation"
+in an organisation's name; a figurative surrender or kill ("surrender a 14-point lead", "killed the bill");
+deaths from nature, disease or accident, which are not conflict casualties.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .normalize import fold_pattern
+from .scan import WordScanner, dispatch
+
+__all__ = ["is_not_a_victim_or_surrender", "is_object_not_territory", "non_conflict_deaths"]
+
+_PERSON_OBJECT_EN: Final = re.compile(
+    r"^\s*(?:(?:of|over)\s+)?(?:(?:at least|about|some|more than|over)\s+)?"
+    # up to three words of the object's noun phrase: not a preposition or conjunction, which would
+    # end the object ("took over the town after rebel fighters withdrew")
+    r"(?:(?!(?:after|before|from|in|on|at|as|when|while|and|with|by|near|to|into|following|during|amid"
+    r"|once|where|until)\b)[\w,.-]+\s+){0,3}?"
+    r"(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|weapons|ammunition"
+    r"|vehicles|tanks|rifles|drugs|suspects|people|civilians|hostages|troops|jihadists|insurgents"
+    r"|title|trophy|cup|championship|league|award|medals?|hearts?|attention|imagination|footage|images?"
+    r"|market|votes?|seats?|share|momentum|match|game|race|tournament|final|lead|initiative|ball"
+    # goods, cargo and money ("seized 2 tonnes of cocaine", "seized three aid trucks")
+    r"|tonnes?|tons?|kilograms?|kilos?|kg|cocaine|heroin|cannabis|hashish|captagon|pills|cash|money|funds"
+    r"|assets|documents|passports|trucks?|lorries|cars?|boats?|ships?|vessels?|tankers?|aircraft|drones?"
+    # bodies and organisations ("took control of the cricket board", "seized the club")
+    # but their buildings are places: "seized the council building"
+    r"|(?:board|council|committee|federation|association|club|compan(?:y|ies)|firm|franchise|union)"
+    r"(?!\s+(?:building|headquarters|hq|offices?|compound|premises|chambers?|hall))"
+    r"|shipments?|cargo|consignments?|equipment|explosives|missiles?|rockets?|guns|arms|propert(?:y|ies)"
+    r"|goods|contraband|power(?!\s+(?:plant|station|grid))"
+    # markets and box offices: "capture record highs", "captures $25.7 million"
+    r"|highs?|lows?|records?|headlines|revenue|sales|audiences?|viewers|[$€£])\b"
+)
+_PERSON_BEFORE_EN: Final = re.compile(
+    r"\b(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|suspects|people"
+    r"|civilians|hostages|troops|jihadists|insurgents|journalists|workers|men|women|children|officers"
+    r"|policemen|sailors|crew|tourists|nationals|citizens|students|villagers|residents|him|her|them)\s+"
+    r"(?:(?:who|that)\s+)?(?P<aux>(?:(?:were|was|are|is|had|have|has|being|been|reportedly|later)\s+){1,3})?$"
+)
+_PERSON_OBJECT_AR: Final = re.compile(
+    fold_pattern(
+        # "part of" leads to the noun that decides: "جزءا من خسائرها" (not a place), "جزءا من مدينة" (a place)
+        r"^\s*(?:\S+\s+)?(?:جزءا? من\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
+        # not an area: a match, a market, a fire, power
+        r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
+        r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
+        # a fire, seats and votes, a club: "تسيطر على حريق", "تستولي على غالبية مقاعد المجلس"
+        r"|حريق|حرائق|نيران|مقاعد|المقاعد|مقعد|أصوات|الأصوات|النادي|ناد|مجلس إدارة"
+        # value, standing, systems and prices: "تستعيد جزءا من خسائرها", "تحرير سعر الصرف"
+        r"|خسائر\S*|قيمت\S*|مكانت\S*|ثقة|الثقة|عافيت\S*|توازن\S*|صدارة|الصدارة|منظومة|نظام|أنظمة"
+        r"|الأنظمة|حسابات|البيانات|الخوادم|سعر|أسعار|صرف|العملة|التجارة"
+        # goods, cargo and money
+        r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
+    )
+)
+# "خسر المنتخب أمام نظيره", "خسرت الليرة 5% من قيمتها": a defeat in a match or a vote, a loss in value.
+_LOST_GAME_AR: Final = re.compile(
+    fold_pattern(
+        r"(?: \S+){0,4}? (?:أمام|بنتيجة|مباراة|المباراة|مباراته|بركلات|نقطة|نقاط|الانتخابات|مقاعد|مقعد"
+        r"|اللقب|لقب"
+        r"|البطولة|الدوري|الكأس|نهائي|قيمت\S*|\d[\d.,]*\s*(?:%|٪|بالمئة|في المئة))(?!\w)"
+    )
+)
+_LOST_AR: Final = re.compile(fold_pattern(r"[وف]?[يت]?خسر"))
+# Withdrawing from talks, a deal or a race, or being forced out of one's home, is not losing ground:
+# "withdrew from the peace talks", "انسحبت من الاتفاق".
+_NOT_A_PLACE_WORDS_EN: Final = (
+    r"talks|negotiations|agreement|accord|deal|treaty|race|elections?|coalition|government|tournament"
+    r"|competition|match|league|contract|project|programme|program|process|summit|conference|ceasefire"
+    r"|truce|pact|alliance|union|organi[sz]ation|court|convention|bid|contest|plans?|sale|championship"
+    r"|cup|games|olympics|parliament|cabinet|mission|initiative|dialogue|framework|scheme|vote|hearing"
+    # "residents were forced out of their homes", "driven out of office"
+    r"|homes?|houses?|jobs?|office|power|business|work|school"
+)
+_NOT_A_PLACE_EN: Final = re.compile(
+    r"\s*(?:(?:the|a|an|its|their|his|her)\s+)?"
+    r"(?:(?!(?:after|before|from|in|on|at|as|when|while|and|with|by|near|to|into|following|during|amid)\b)"
+    r"[\w'-]+\s+){0,3}?(?:" + _NOT_A_PLACE_WORDS_EN + r")\b"
+)
+_NOT_A_PLACE_AR: Final = re.compile(
+    fold_pattern(
+        r"\s*(?:ال)?(?:مفاوضات|محادثات|اتفاق|اتفاقية|معاهدة|سباق|انتخابات|حكومة|ائتلاف|تحالف|بطولة|مباراة"
+        r"|منافسة|مؤتمر|قمة|هدنة|عملية السلام|مسابقة|صفقة|برلمان|جلسة|حوار|عضوية|منظمة|مشروع|خطة)(?!\w)"
+    )
+)
+# "fell to a record low", "fell by 5%", "fell to 150,000 barrels": a quantity, not a place, fell.
+_FELL_QUANTITY: Final = re.compile(
+    r"^\s*(?:(?:sharply|steeply|further|again|slightly)\s+)?(?:(?:to|by|below|under)\s+)?"
+    r"(?:(?:a|an|its|their|the)\s+)?(?:(?:new|fresh|record|all-time|multi-year|[\w-]+-year)\s+)?"
+    r"(?:record|lows?|lowest|highs?|level|zero|(?:about|around|nearly|some|under|just)?\s*[$€£]?\d"
+    r"(?![\d,.]*\s+(?:fighters|militants|rebels|troops|forces|soldiers|men|jihadists|insurgents)\b))"
+)
+
+
+# "Liberation" in an organisation's name is no capture: "the National Liberation Army", "Front for the
+# Liberation of ...", "جيش التحرير الوطني", "جبهة تحرير ...".
+_ORG_AFTER_EN: Final = re.compile(
+    r"\s+(?:army|front|movement|organi[sz]ation|tigers|forces|party|council|committee|struggle|theology)\b"
+)
+_ORG_BEFORE_EN: Final = re.compile(
+    r"\b(?:front|movement|army|council|organi[sz]ation|party|committee|union)\s+for\s+(?:the\s+)?$"
+)
+_LIBERATION_AR: Final = fold_pattern("تحرير")
+_ORG_BEFORE_AR: Final = re.compile(
+    fold_pattern(
+        # a construct's first term takes no article: "جيش تحرير" is a name, "أعلن الجيش تحرير" is not
+        r"(?<!\w)[وفبل]?(?:جيش|جبهة|حركة|هيئة|منظمة|ألوية|لواء|كتائب|كتيبة|مجلس|نمور|حزب|فصائل|فصيل)\s+$"
+    )
+)
+
+
+def _organisation_name(text: str, start: int, end: int, lang: str) -> bool:
+    """The capture trigger "liberation"/"تحرير" is part of an organisation's name."""
+    if lang == "ar":
+        return (
+            _LIBERATION_AR in text[start:end]
+            and _ORG_BEFORE_AR.search(text, max(0, start - 14), start) is not None
+        )
+    return text.startswith("liberation", start) and (
+        _ORG_AFTER_EN.match(text, end) is not None
+        or _ORG_BEFORE_EN.search(text, max(0, start - 30), start) is not None
+    )
+
+
+def is_object_not_territory(text: str, start: int, end: int, lang: str, family: str) -> bool:
+    """True when a capture verb takes people, materiel or a non-military object ("captured 20 fighters",
+    "سيطر الفريق على مجريات المباراة"), when "fell" is a price or output falling ("the pound fell to a
+    record low"), or when "خسر" is a defeat in a match or a vote; "liberation" in an organisation's name."""
+    if family == "capture" and _organisation_name(text, start, end, lang):
+        return True
+    after = text[end : end + 40]
+    if lang == "ar":
+        if family == "lose":
+            if _LOST_AR.match(text, start, end):
+                return _LOST_GAME_AR.match(text, end, end + 60) is not None
+            return _NOT_A_PLACE_AR.match(after) is not None
+        return _PERSON_OBJECT_AR.match(after) is not None
+    if family == "lose":
+        return _NOT_A_PLACE_EN.match(after) is not None
+    if text.startswith(("fell", "falls", "fall of"), start):
+        return _FELL_QUANTITY.match(after) is not None
+    if _PERSON_OBJECT_EN.match(after) is not None:
+        return True
+    # "two soldiers were captured by militants", "journalists seized by gunmen": people, not a place.
+    if not text.startswith(("captured", "seized"), start):
+        return False
+    person = _PERSON_BEFORE_EN.search(text, max(0, start - 40), start)
+    # Passive only: an auxiliary before ("were captured") or an agent after ("captured by"); "fighters
+    # seized three villages" is active and keeps its place object.
+    return person is not None and (person.group("aux") is not None or after.startswith(" by "))
+
+
+# "Oil prices surrender early gains", "surrender a 14-point lead", "الفريق يستسلم أمام منافسه": a market or
+# a team giving up ground in a figurative sense; "House kills aid package", "killed the bill": a proposal.
+_SURRENDER_OBJECT_EN: Final = re.compile(
+    r"\s+(?:(?:its|their|his|her|the|a|an|all|some|most|much|early|recent|earlier|[\w.-]*\d[\w.-]*|\w+-\w+)"
+    r"\s+){0,3}"
+    r"(?:gains?|lead|advantage|title|crown|points?|initiative|momentum|edge|ground\s+to\s+rivals|profits?"
+    r"|rights?|privacy|passports?|licen[cs]es?|data|documents)\b"
+)
+_SURRENDER_FIGURATIVE_AR: Final = re.compile(
+    fold_pattern(
+        r"\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط"
+        r"|لهدف\S*|لأهداف|للخسارة)(?!\w)"
+    )
+)
+_KILL_OBJECT_EN: Final = re.compile(
+    r"\s+(?:(?:the|a|an|its|their|his|her|any|off)\s+)?(?:[$€£]|(?:[\w.-]+\s+){0,3}?"
+    r"(?:bills?|package|deal|proposals?|plans?|legislation|motion|measures?|amendments?|projects?|story"
+    r"|stories|rumou?rs?|ideas?|talks|reform|programme|program|initiative|buzz|mood|chances?|hopes?"
+    r"|momentum|time|engines?|lights?|process)\b)"
+)
+_KILL_VERB_EN: Final = ("kill ", "kills ", "killed ", "killing ")
+
+
+def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, family: str) -> bool:
+    """True when "surrender" gives up gains or a lead, or surrenders before an opponent (a match), and
+    when "kill" takes a bill, a plan or money as its object: figurative senses, no fighters or victims."""
+    after = text[end : end + 50]
+    if family == "surrender":
+        if lang == "ar":
+            return _SURRENDER_FIGURATIVE_AR.match(after) is not None
+        return _SURRENDER_OBJECT_EN.match(after) is not None
+    if lang == "en" and text.startswith(_KILL_VERB_EN, start):
+        return _KILL_OBJECT_EN.match(after) is not None
+    return False
+
+
+# Deaths from nature, disease or accident are not conflict casualties ("Earthquake kills 1,000", "Cholera
+# outbreak kills 120", "غرق مركب مهاجرين ومقتل 61"), unless a cause of violence is named in the same
+# sentence ("a landmine killed", "an air strike flattened a building, killing 12", "لغم يقتل 4 أطفال").
+_NON_CONFLICT_EN: Final = WordScanner(
+    dispatch(
+        r"(?:earthquakes?|quakes?|tremors?|aftershocks?|floods?|flooding|floodwaters?|landslides?|mudslides?"
+        r"|storms?|cyclones?|hurricanes?|typhoons?|tornado(?:es)?|heat\s?waves?|extreme heat"
+        r"|heatstroke|wildfires?"
+        r"|bushfires?|forest fires?|avalanches?|volcan\w*|eruptions?|tsunamis?|lightning|blizzards?|monsoons?"
+        r"|heavy rains?|droughts?|cholera|outbreaks?|epidemics?|pandemic|diseases?|virus|covid\w*|coronavirus"
+        r"|measles|malaria|dengue|ebola|mpox|meningitis|diphtheria|crash(?:es|ed)?|collisions?|collided"
+        r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
+        r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
+        r"|overdoses?)"
+    )
+    + r"\b"
+)
+_CONFLICT_EN: Final = WordScanner(
+    dispatch(
+        r"(?:strikes?|air\s?strikes?|air\s?raids?|raids?|shell(?:s|ed|ing|fire)|bomb\w*|missiles?|rockets?"
+        r"|drones?|artillery|mortars?|attack\w*|gunm[ae]n|gunfire|gunshots?|shot|shooting|snipers?|fire\s+from"
+        r"|opened\s+fire|land\s?mines?|mines?\s+explo\w*|unexploded|ordnance|ieds?|explosives?|suicide"
+        r"|militants?|insurgents?|jihadists?|clashes|fighting|combat|war|warplanes?|ambush\w*|massacr\w*"
+        r"|militias?|terror\w*|shot\s+down|hostilities|offensive|siege|battles?|shelled|sniper)"
+    )
+    + r"\b"
+)
+_P_AR: Final = fold_pattern(r"[وفبل]?(?:ال)?")
+
+
+def _dispatch_ar(words: str) -> str:
+    """An Arabic word alternation, folded, regrouped by first letter (scan.dispatch): the same matches."""
+    return dispatch(fold_pattern(words))
+
+
+_NON_CONFLICT_AR: Final = WordScanner(
+    _P_AR
+    + _dispatch_ar(
+        r"(?:زلزال|زلازل|هزة أرضية|هزات أرضية|فيضان|فيضانات|سيول|أمطار|عاصفة|عواصف|إعصار|انهيار\S*"
+        r"|حادث|حادثة|حوادث|تصادم|اصطدام|غرق|غرقى|كوليرا|وباء|أوبئة|تفشي|مرض|أمراض|فيروس|كورونا|حصبة|ملاريا"
+        r"|حمى|حرائق الغابات|موجة حر|الحر الشديد|صاعقة|انزلاق\S*|تدافع|تسمم|جفاف|انفجار غاز"
+        r"|أسطوانة غاز)"
+    )
+    + r"(?!\w)"
+)
+_CONFLICT_AR: Final = WordScanner(
+    _P_AR
+    + _dispatch_ar(
+        r"(?:غارة|غارات|قصف\S*|قذيف\S*|قذائف|صاروخ\S*|صواريخ|مسير\S*|هجوم\S*|هجمات|اشتباك\S*"
+        r"|مسلح\S*|لغم|ألغام|مخلفات الحرب|عبوة|عبوات|ناسف\S*|تفجير\S*|رصاص|قناص\S*|انتحاري\S*|معارك|معركة"
+        r"|حرب|احتلال|مستوطن\S*|مجزرة|مذبحة|كمين|ميليشي\S*|إرهاب\S*|استهداف|استهدف\S*|مدفعي\S*|إطلاق نار"
+        r"|إطلاق النار|نيران|اعتداء\S*)"
+    )
+    + r"(?!\w)"
+)
+
+
+def non_conflict_deaths(text: str, s0: int, s1: int, lang: str) -> bool:
+    """The sentence text[s0:s1] names a natural, medical or accidental cause of death and no violent one."""
+    if lang == "ar":
+        return _NON_CONFLICT_AR.search(text, s0, s1) >= 0 and _CONFLICT_AR.search(text, s0, s1) < 0
+    return _NON_CONFLICT_EN.search(text, s0, s1) >= 0 and _CONFLICT_EN.search(text, s0, s1) < 0
