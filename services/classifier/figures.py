@@ -80,10 +80,11 @@ _AT_LEAST_AFTER: Final = fold_pattern("على الأقل")
 # An aside between commas inside the subject: "1,200 members, including foreign fighters, have ...".
 # A reporting parenthesis too: "50 people in the village, officials said, were killed".
 _ASIDE: Final = re.compile(
-    r",\s*(?:(?:including|among them|mostly|most of them|many of them)\b[^,;:.()]{0,40}"
+    r",\s*(?:(?:including|among them|mostly|most of them|many of them)\b[^,;:.()]{0,90}"
     r"|(?:[\w'-]+\s+){1,3}(?:said|says|say|reported|added|told\s+\w+)"
     # a participle or "along with" aside: "60 fighters, accompanied by their wives and children, surrendered"
     r"|(?:[a-z]+ed\s+by|along\s+with|together\s+with)\b[^,;:.()]{0,50})\s*,"
+    r"|،\s*(?:من\s+)?(?:بينهم|منهم)\s[^،.؛:()]{0,90}،"
 )
 # A noun-phrase word: not an auxiliary or relative word, not a past participle or gerund.
 _NP_WORD: Final = (
@@ -130,6 +131,21 @@ _FATE_VERB_EN: Final = re.compile(
     r"\s+(?:others?\s+|more\s+)?(?:were\s+)?(?:captured|arrested|detained|missing|freed|released|rescued"
     r"|taken prisoner)(?=\s*(?:[,.;)]|and\b|by\b|in\b|on\b|$))"
 )
+# Materiel counts no people: "destroyed 22 combat vehicles", "سلموا خمس عربات قتالية".
+_MATERIEL: Final = _c(
+    r"\s*(?:[\w-]+\s+)?(?:vehicles|tanks|trucks|pickups|drones|aircraft|helicopters|boats|rifles|weapons"
+    r"|guns|rockets|missiles|shells|mortars|houses|homes|buildings|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة"
+    r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق)(?!\w)"
+)
+# An earlier figure the new one replaces: "rose to 50, up from an initial estimate of 20".
+_EARLIER: Final = _c(
+    r"\b(?:up|down|revised|raised)\s+from\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:estimate|toll|figure|count|tally)\s+of\s+)?(?:(?:at least|about|some)\s+)?$"
+    r"|(?<!\w)(?:بعد أن كان(?:ت)?|مقارنة ب)\s*(?:\S+\s+){0,2}$"
+)
+# Another verb between a trigger and the number takes the number as its object: "had killed tens of
+# thousands and uprooted nearly 12 million" (a trigger there would be the nearer one already).
+_OTHER_VERB: Final = re.compile(r"\S\s+and\s+(?:[a-z]+ly\s+)?[a-z]+ed\b")
 _WA: Final = "و"
 _BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
 
@@ -269,6 +285,8 @@ def _link_one(
 ) -> Found | None:
     if _FATE_VERB_EN.match(text, n.end, n.end + 40):
         return None  # "and 60 captured.": the number is the subject of another participle
+    if _MATERIEL.match(text, n.end, n.end + 40) or _EARLIER.search(text, max(s0, n.start - 50), n.start):
+        return None
     prev_end = prev_num.end if prev_num else s0
     left, right = _neighbours(casualty, n)
     trig: Trig | None = None
@@ -277,7 +295,12 @@ def _link_one(
         trig = right  # "20 قتيلا", "12 dead": the noun right after the number (not "killed 20, wounded")
     elif left is not None and right is not None and _new_clause_subject(text, n, left, right):
         trig = right
-    elif left is not None and left.end >= prev_end and _clean_gap(text[left.end : n.start]):
+    elif (
+        left is not None
+        and left.end >= prev_end
+        and _clean_gap(gap := text[left.end : n.start])
+        and not (" and " in gap and _OTHER_VERB.search(gap))
+    ):
         trig = left
     elif (
         right is not None

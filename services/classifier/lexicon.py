@@ -20,6 +20,7 @@ __all__ = [
     "BOUND_ABOUT_WORDS",
     "BOUND_AT_LEAST_WORDS",
     "DENY",
+    "DENY_VERB",
     "IMPERFECT_AR",
     "LABEL_OF",
     "NEGATION",
@@ -89,6 +90,9 @@ _EN: Final[dict[str, str]] = {
     r"|(?:took|takes?)(?= (?:[\w'-]+ ){1,3}from\b)"
     r"|c(?:ame|omes?|oming) under (?:the )?(?:full |complete |total )?(?:[\w-]+ )?control"
     r"|stormed|conquer(?:ed|s)?|advanced into|entered and|swept into|drove \w+ out"
+    # "cleared Russian troops from two villages"
+    r"|clear(?:ed|s|ing) (?:[\w-]+ ){0,3}?"
+    r"(?:troops|forces|fighters|militants|rebels|insurgents|soldiers|units)(?= from\b)"
     r"|entered (?:the )?(?:town|city|village|district|neighbou?rhood)s?(?= of\b)"
     r"|expell(?:ed|ing) \w+ (?:fighters |militants |forces )?from"
     r"|(?:pushed|forced|chased|kicked|flushed|ousted) (?:[\w-]+ ){1,3}?out of",
@@ -104,7 +108,9 @@ _EN: Final[dict[str, str]] = {
 # "سيطر ... على": not a mood or a feeling ("سيطرت حالة من الهلع على"), then the object after على.
 _CONTROL_OVER: Final = (
     r"(?! (?:حالة|الهدوء|هدوء|الخوف|الهلع|الذعر|القلق|الترقب|الغضب|الحزن|الصمت|التوتر"
-    r"|الفوضى|الظلام|أجواء|المخاوف|مشاعر)(?!\w))(?: [^\s،.؛]+){0,6}? على(?:ها|ه|هم)?"
+    r"|الفوضى|الظلام|أجواء|المخاوف|مشاعر)(?!\w))"
+    # an aside between commas may part verb and object: "سيطرت الفصائل، فجر اليوم، على قرية"
+    r"(?: [^\s.؛]+){0,8}? على(?:ها|ه|هم)?"
 )
 # Order matters inside one alternation: injuries before "toll" so "injury toll" is not a death toll.
 _AR_WRITTEN: Final[dict[str, str]] = {
@@ -119,23 +125,29 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
     "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?",
     "surrender": r"استسلم(?:ت|وا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
-    r"|سلم(?:ت|وا|ا|تا)?(?=(?: \S+){0,10}? (?:نفسه|نفسها|أنفسهم|أنفسهن|نفسيهما)(?!\w))|تسليم (?:نفسه|أنفسهم)"
+    r"|سلم(?:ت|وا|ا|تا)?(?=(?: \S+){0,18}? (?:نفسه|نفسها|أنفسهم|أنفسهن|نفسيهما)(?!\w))|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
     "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
     r"|[يت](?:ستعيد|سترجع)(?:ون|ان)?(?: السيطرة على)?",
     "capture": rf"سيطر(?:ت|وا)?{_CONTROL_OVER}|[يت]سيطر(?:ون|ان)?{_CONTROL_OVER}"
     r"|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
     r"|سيطرتها على|سيطرتهم على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
-    r"|بسط(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
+    r"|(?:بسط|فرض)(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
     r"|حرر(?:ت|وا)?|[يت]حرر(?:ون|ان)?|تحرير|انتزع(?:ت|وا)?|[يت]نتزع(?:ون|ان)?"
     r"|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
+    # "قوة مشتركة تسلّمت المعسكر": took over a place handed to it
+    r"|تسلم(?:ت|وا)(?: \S+){0,3}? (?:ال)?"
+    r"(?:معسكر|مدينة|بلدة|قرية|قاعدة|مطار|مقر|مواقع|موقع|منطقة|حي|معبر|ميناء)"
     r"|[يت]ستول(?:ي|ون|يان)(?: [^\s،.؛]+){0,5}? على|[يت]دخل(?:ون|ان)? (?:مدينة|بلدة|قرية|مركز)"
     r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز)"
     r"|سقطت? (?:\S+ ){0,3}?(?:بيد|في يد|بأيدي|في أيدي)"
-    r"|دخل(?:ت|وا)?(?: \S+){0,5}? (?:مدينة|بلدة|قرية|مركز)"
+    r"|(?:دخل(?:ت|وا)?(?: \S+){0,8}?|دخول(?:ها|هم|ه)?) (?:مدينة|بلدة|قرية|مركز)"
     r"|(?:باتت|بات|أصبحت|أصبح|صارت|صار|أضحت|أضحى)(?: [^\s،.؛]+){0,3}? تحت (?:سيطرة|سيطرت)\S*",
     "lose": r"انسحب(?:ت|وا)?(?: [^\s،.؛]+){0,5}? من|[يت]نسحب(?:ون|ان)?(?: [^\s،.؛]+){0,5}? من|الانسحاب من"
     r"|انسحاب(?: \S+){0,2}? من|خسر(?:ت|وا)?|[يت]خسر(?:ون|ان)?"
+    # "أقرت الفصائل بخسارة خمس قرى": the loss of places (not of a match, lives or money)
+    r"|خسارة(?: \S+){0,2}? "
+    r"(?:مدينة|مدن|بلدة|بلدات|قرية|قرى|قريتين|مواقع|موقع|مناطق|منطقة|حي|أحياء|قاعدة|مطار)"
     r"|فقد(?:ت|وا)? السيطرة",
 }
 
@@ -159,6 +171,11 @@ _DENY_EN: Final = (
 )
 _DENY_AR: Final = r"شائعات|كاذب\S*|عاري\S*|ملفق\S*|مفبرك\S*|أكاذيب|دعاي\S*|غير صحيح\S*|لا أساس"
 DENY: Final = "deny"
+# Verbs that deny a report named after them ("نفى ... ما تداولته وسائل إعلام عن سقوط"): the pseudo-family
+# DENY_VERB, so negation.denied_report_before runs only in a sentence that has one before the trigger.
+_DENY_VERB_EN: Final = r"den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|rebuff\w*"
+_DENY_VERB_AR: Final = r"نفى|نفت|ينفي|تنفي|نفوا|كذب\S*|يكذب\S*|تكذب\S*|فند\S*|يفند\S*|تفند\S*|دحض\S*"
+DENY_VERB: Final = "denyverb"
 # Arabic imperfect (present-tense) trigger verbs: a headline event after its subject ("قسد تسيطر على
 # بلدة") or a status ("المناطق التي تسيطر عليها"); negation.is_negated tells them apart.
 IMPERFECT_AR: Final = re.compile(
@@ -185,11 +202,16 @@ TRIGGERS: Final[dict[str, re.Pattern[str]]] = {
 # The family DENY marks a denial word, not a trigger.
 TRIGGER_SCAN: Final[dict[str, WordScanner]] = {
     "en": WordScanner(
-        dispatch_alternation({f: fold_pattern(p) for f, p in {**_EN, DENY: _DENY_EN}.items()}) + r"\b"
+        dispatch_alternation(
+            {f: fold_pattern(p) for f, p in {**_EN, DENY: _DENY_EN, DENY_VERB: _DENY_VERB_EN}.items()}
+        )
+        + r"\b"
     ),
     "ar": WordScanner(
         _AR_PROCLITICS
-        + dispatch_alternation({f: fold_pattern(p) for f, p in {**_AR, DENY: _DENY_AR}.items()})
+        + dispatch_alternation(
+            {f: fold_pattern(p) for f, p in {**_AR, DENY: _DENY_AR, DENY_VERB: _DENY_VERB_AR}.items()}
+        )
         + r"(?!\w)"
     ),
 }
@@ -219,6 +241,8 @@ _NEG_AR_WORDS = fold_pattern(
     r"|إمكانية|احتمال|عرض|عرضت|تهدد|يهدد|هدد|هددت|هددوا|تحذر|يحذر|حذر|حذرت|لمنع|شائعات"
     r"|توعد|توعدت|توعدوا|يتوعد|تتوعد|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|أقسم"
     r"|معركة|حملة|عملية|هجوما|هجوم"
+    # talks about a withdrawal, terms that include one, "without entering it": no event
+    r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|يشمل|تشمل|يتضمن|تتضمن|دون|بدون"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {

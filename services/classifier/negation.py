@@ -12,6 +12,7 @@ on is objects.py's concern.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Final
 
 from .lexicon import IMPERFECT_AR, NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
@@ -20,7 +21,7 @@ from .scan import WordScanner, dispatch
 from .tails import ends_with_word
 from .units import MONTH_WORDS
 
-__all__ = ["is_negated"]
+__all__ = ["DENIAL_WINDOW", "denied_report_before", "is_negated"]
 
 _WINDOW: Final = 60
 _COORDINATED: Final = ("and", "or")
@@ -94,6 +95,32 @@ def _past_date_after(text: str, end: int, arabic: bool) -> bool:
     stop = _CLAUSE_PUNCT.search(text, end, limit)
     hi = stop.start() if stop else min(len(text), end + 110)
     return _PAST_DATE["ar" if arabic else "en"].search(text, end, hi) >= 0
+
+
+# A year two or more years back in the trigger's own clause, after it: "up to 15,000 people died in the
+# city over the course of 2023", "accuses soldiers of killing civilians in Merawi in January 2024", "قتل
+# فيها 300 شخص عام 2014". Last year stays news (an annual toll published in January); a year that opens
+# the sentence is a timeline entry ("On 11 May 2016, IS seized ..."), not background.
+_OLD_YEAR: Final = {
+    "en": re.compile(
+        r"\b(?:in|during|throughout|over the course of)\s+(?:(?:early|late|mid-?)\s*)?"
+        r"(?:[a-z]+\s+)?((?:19|20)\d\d)\b"
+    ),
+    "ar": re.compile(fold_pattern(r"(?<!\w)(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")),
+}
+_RECENT_YEARS: Final = 1
+_THIS_YEAR: Final = date.today().year
+
+
+def _old_year_after(text: str, end: int, sentence_end: int, lang: str) -> bool:
+    """A year two or more years back starts within 120 characters after `end`, before punctuation."""
+    limit = min(sentence_end, end + 120)
+    window = text[end:limit]
+    if "19" not in window and "20" not in window:
+        return False  # no year: the common case
+    stop = _CLAUSE_PUNCT.search(text, end, limit)
+    m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
+    return m is not None and int(m.group(1)) < _THIS_YEAR - _RECENT_YEARS
 
 
 _RELATIVE_BEFORE: Final = re.compile(
@@ -226,6 +253,30 @@ _DENIED_AFTER: Final = re.compile(
     )
 )
 
+# A denial verb whose object is the report of the trigger, however long the subject between them: "نفى
+# المتحدث باسم الجيش ما تداولته وسائل إعلام عن سقوط المدينة", "rejected as false the claims of the
+# rebels that they had taken the town".
+_DENIAL_OF_REPORT: Final = re.compile(
+    fold_pattern(
+        r"(?:(?<!\w)[وف]?(?:نفى|نفت|ينفي|تنفي|نفوا|كذب\S*|[يت]?كذب\S*|فند\S*|[يت]فند\S*|دحض\S*)"
+        r"|\b(?:den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|rebuff\w*))(?!\w)"
+        r"[^.!?؛;]{0,140}?"
+        r"(?:\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|suggestions?)\s+(?:of|that|about|on)\b"
+        r"|(?<!\w)(?:صحة\s+)?ما\s+(?:\S+\s+){0,10}?(?:عن|حول|بشأن)(?!\w)"
+        r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+){0,3}?"
+        r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w))"
+        r"(?:\s+\S+){0,4}?\s*$"
+    )
+)
+DENIAL_WINDOW: Final = 240
+
+
+def denied_report_before(text: str, start: int, sentence_start: int) -> bool:
+    """A denial verb before the trigger at `start` takes the report of it as its object (lexicon.DENY_VERB
+    found one in the sentence, at most DENIAL_WINDOW characters back)."""
+    lo = max(sentence_start, start - DENIAL_WINDOW)
+    return _DENIAL_OF_REPORT.search(text, lo, start) is not None
+
 
 def _predicted(text: str, end: int, arabic: bool) -> bool:
     """A modal or a prediction governs the nominal trigger ending at `end` ("the fall of X would ...")."""
@@ -254,6 +305,8 @@ def is_negated(
     sentence (a death sentence) or background. `denials` False says no denial word (lexicon.DENY)
     follows the trigger in its sentence, so the denial regex need not run."""
     if denials and _denied_report(text, start, end, sentence_start, sentence_end):
+        return True
+    if _old_year_after(text, end, len(text) if sentence_end is None else sentence_end, lang):
         return True
     if lang == "ar":
         return _negated_ar(text, start, end, sentence_start)
@@ -412,6 +465,10 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         # "three militants who had rejected the process were killed": the cue is inside a relative clause
         # of the subject, and the trigger is the main verb after its auxiliary.
         rel = _RELATIVE_SUBJECT_EN.search(left) if "who" in left else None
+        if rel is None and "who" in left and _past(text, start, end):
+            # "200 soldiers who failed to withdraw in time surrendered": the cue governs the infinitive
+            # inside the relative clause, and the past verb after it is the news.
+            rel = _RELATIVE_INFINITIVE_EN.search(left)
         return rel is None or NEGATION_SCAN["en"].found_in(left[: rel.start()])
     return False
 
@@ -422,6 +479,10 @@ _WHO_BEFORE_EN: Final = re.compile(r"\b(?:who|that)\s+(?:[a-z]+ly\s+)?$")
 _RELATIVE_SUBJECT_EN: Final = re.compile(
     r"\bwho\s+(?:had\s+|have\s+|has\s+)?[a-z'-]+(?:\s+[\w'-]+){0,5}?"
     r"\s+(?:were|was|had been|have been|has been)\s+$"
+)
+
+_RELATIVE_INFINITIVE_EN: Final = re.compile(
+    r"\bwho\s+(?:had\s+)?[a-z'-]+\s+to\s+[a-z'-]+(?:\s+[\w'-]+){1,4}\s+$"
 )
 
 
@@ -449,7 +510,7 @@ _COURT_OR_PAST_AR: Final = WordScanner(
             + r"(?: \S+){0,3}\s*$",
             fold_pattern(r"[وفبل]?(?:ال)?ذكرى(?!\w)"),
             fold_pattern(
-                r"(?:بعد|منذ) \S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)"
+                r"(?:بعد|منذ) (?:\S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)|عامين|سنتين|عقدين|عام|سنة)"
                 r"(?: \S+)? (?:من|على)(?: \S+)?\s*$"
             ),
         )
@@ -459,7 +520,7 @@ _QUOTES: Final = " «\"'“"
 _ILA: Final = (" " + fold_pattern("إلى"), " " + fold_pattern("الى"))
 _SAYTARA: Final = fold_pattern("سيطر")
 # Exchanging or alternating control is a state of a contested area, not a change.
-_RECIPROCAL_AR: Final = WordScanner(fold_pattern(r"[وف]?[يت]?(?:تبادل|تناوب|تداول)\S*"))
+_RECIPROCAL_AR: Final = WordScanner(fold_pattern(r"[وف]?[يت]?(?:تبادل|تناوب|تداول|تبدل)\S*"))
 _EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
 _SIN: Final = "س"
 

@@ -94,7 +94,11 @@ _EN_SEQ = rf"(?:{_EN_ALT})(?:(?:\s+|-|\s+and\s+)(?:{_EN_ALT}))*"
 _AR_SEQ = rf"(?:[وبلف])?(?:{_AR_ALT})(?:\s+(?:و)?(?:{_AR_ALT}))*"
 
 _WORDY = rf"(?:(?P<d>{_DIGITS}){_SCALE}|(?P<en>{_EN_SEQ})|(?P<ar>{_AR_SEQ}))(?![\w])"
-NUMBER_RE = re.compile(rf"(?<![\w.,]){_WORDY}|(?<![\d.,])(?P<d2>\d+(?:\.\d+)?)(?![\d])")
+# "3rd Army Corps", "22nd Division": an English ordinal is a name, not a count.
+NUMBER_RE = re.compile(
+    rf"(?<![\w.,]){_WORDY}|(?<![\d.,])(?P<d2>\d+(?:\.\d+)?)(?![\d])(?!(?:st|nd|rd|th)(?![a-z]))"
+)
+_ORDINAL: Final = re.compile(r"(?:st|nd|rd|th)(?![a-z])")
 # For scanning (scan.py): the first branch of NUMBER_RE, and digits glued to a word ("الـ24", "48ساعة")
 # whose look-behind (not after a digit, point or comma) find_numbers checks itself.
 _WORDY_SCAN = WordScanner(_WORDY, not_after=r"\w.,")
@@ -244,6 +248,8 @@ def _glued(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> li
     for m in (_GLUED_ASCII if text.isascii() else _GLUED).finditer(text, start, stop):
         s0 = m.start()
         if s0 in span_starts or (s0 and text[s0 - 1] in ".,") or any(a <= s0 < b for a, b in spans):
+            continue
+        if _ORDINAL.match(text, m.end()):
             continue
         if text.startswith(",", m.end()):
             wide = _GLUED_THOUSANDS.match(text, s0, stop)

@@ -12,7 +12,12 @@ from typing import Final
 from .normalize import fold_pattern
 from .scan import WordScanner, dispatch
 
-__all__ = ["is_not_a_victim_or_surrender", "is_object_not_territory", "non_conflict_deaths"]
+__all__ = [
+    "civilian_context",
+    "is_not_a_victim_or_surrender",
+    "is_object_not_territory",
+    "non_conflict_deaths",
+]
 
 _PERSON_OBJECT_EN: Final = re.compile(
     r"^\s*(?:(?:of|over)\s+)?(?:(?:at least|about|some|more than|over)\s+)?"
@@ -40,7 +45,10 @@ _PERSON_BEFORE_EN: Final = re.compile(
     r"\b(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|suspects|people"
     r"|civilians|hostages|troops|jihadists|insurgents|journalists|workers|men|women|children|officers"
     r"|policemen|sailors|crew|tourists|nationals|citizens|students|villagers|residents|him|her|them)\s+"
-    r"(?:(?:who|that)\s+)?(?P<aux>(?:(?:were|was|are|is|had|have|has|being|been|reportedly|later)\s+){1,3})?$"
+    # a passive auxiliary: "were captured", "had been seized", "were reportedly captured"; "troops have
+    # captured" is an active perfect and keeps its place object
+    r"(?:(?:who|that)\s+)?(?P<aux>(?:(?:had|have|has)\s+)?(?:were|was|are|is|being|been)\s+"
+    r"(?:(?:reportedly|later|also)\s+)?)?$"
 )
 _PERSON_OBJECT_AR: Final = re.compile(
     fold_pattern(
@@ -204,7 +212,8 @@ _NON_CONFLICT_EN: Final = WordScanner(
         r"|measles|malaria|dengue|ebola|mpox|meningitis|diphtheria|crash(?:es|ed)?|collisions?|collided"
         r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
         r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
-        r"|overdoses?)"
+        r"|overdoses?|plunged|ravine|road (?:accident|crash)|brake failure|overturned|infections?|bacteri\w*"
+        r"|superbugs?)"
     )
     + r"\b"
 )
@@ -213,8 +222,9 @@ _CONFLICT_EN: Final = WordScanner(
         r"(?:strikes?|air\s?strikes?|air\s?raids?|raids?|shell(?:s|ed|ing|fire)|bomb\w*|missiles?|rockets?"
         r"|drones?|artillery|mortars?|attack\w*|gunm[ae]n|gunfire|gunshots?|shot|shooting|snipers?|fire\s+from"
         r"|opened\s+fire|land\s?mines?|mines?\s+explo\w*|unexploded|ordnance|ieds?|explosives?|suicide"
-        r"|militants?|insurgents?|jihadists?|clashes|fighting|combat|war|warplanes?|ambush\w*|massacr\w*"
-        r"|militias?|terror\w*|shot\s+down|hostilities|offensive|siege|battles?|shelled|sniper)"
+        # not "war", "battle" or "combat": "quake kills 50 in war-torn Syria", "losing the war on superbugs"
+        r"|militants?|insurgents?|jihadists?|clashes|fighting|warplanes?|ambush\w*|massacr\w*"
+        r"|militias?|terror\w*|shot\s+down|hostilities|offensive|siege|shelled|sniper)"
     )
     + r"\b"
 )
@@ -241,15 +251,80 @@ _CONFLICT_AR: Final = WordScanner(
     + _dispatch_ar(
         r"(?:غارة|غارات|قصف\S*|قذيف\S*|قذائف|صاروخ\S*|صواريخ|مسير\S*|هجوم\S*|هجمات|اشتباك\S*"
         r"|مسلح\S*|لغم|ألغام|مخلفات الحرب|عبوة|عبوات|ناسف\S*|تفجير\S*|رصاص|قناص\S*|انتحاري\S*|معارك|معركة"
-        r"|حرب|احتلال|مستوطن\S*|مجزرة|مذبحة|كمين|ميليشي\S*|إرهاب\S*|استهداف|استهدف\S*|مدفعي\S*|إطلاق نار"
+        r"|احتلال|مستوطن\S*|مجزرة|مذبحة|كمين|ميليشي\S*|إرهاب\S*|استهداف|استهدف\S*|مدفعي\S*|إطلاق نار"
         r"|إطلاق النار|نيران|اعتداء\S*)"
     )
     + r"(?!\w)"
 )
 
 
+# Crime is violence outside armed conflict: "suspects shot dead after a cash-in-transit heist".
+_CRIME_EN: Final = WordScanner(
+    dispatch(
+        r"(?:heists?|robbery|robberies|robbers?|burglar\w*|carjack\w*|cash-in-transit|mugg\w*|shoplift\w*"
+        r"|domestic (?:dispute|violence)|road rage|family feud)"
+    )
+    + r"\b"
+)
+_CRIME_AR: Final = WordScanner(
+    _P_AR + _dispatch_ar(r"(?:سطو|سرقة|سرقات|لصوص|لص|شجار|مشاجرة|خلاف عائلي|خلافات عائلية|ثأر)") + r"(?!\w)"
+)
+# Armed forces and armed groups, and their weapons: a sentence naming none of them and naming a match,
+# a market or a vote uses "seized", "captured", "surrendered" figuratively ("seized control of the title
+# race", "captured a third of the market", "the prime minister surrendered on the budget").
+_MILITARY_EN: Final = WordScanner(
+    dispatch(
+        r"(?:troops|forces|army|armies|military|soldiers?|militants?|fighters|rebels|insurgen\w*"
+        r"|jihadists?|militias?|militiamen|paramilitar\w*|guerrillas?|battalions?|brigades?|regiments?"
+        r"|garrisons?|junta|offensive|front\s?lines?|shell(?:s|ed|ing)|air\s?strikes?|drones?|artillery"
+        r"|missiles?|rockets?|warplanes?|tanks|gunmen|ambush\w*|al-shabaab|taliban|hamas|hezbollah"
+        r"|houthis?|wagner|isis|isil|daesh|rsf|m23|sdf|idf)"
+    )
+    + r"\b"
+)
+_CIVIL_EN: Final = WordScanner(
+    dispatch(
+        r"(?:match(?:es)?|league|title(?: race)?|cup|qualifiers?|qualifying|tournament|championship|season"
+        r"|goals?|striker|midfielder|goalkeeper|coach|stadium|fans|points?\s+(?:against|from|at|in)|draw"
+        r"|\d+-\d+|market(?: share)?|shares|stocks?|investors|revenue|sales|profits?|automaker|carmaker"
+        r"|compan(?:y|ies)|brand|box office|customers|parliament|lawmakers|mps|backbenchers"
+        r"|opposition leader|by-elections?|elections?|voters|polls|budget|brussels)"
+    )
+    + r"\b"
+)
+_MILITARY_AR: Final = WordScanner(
+    _P_AR
+    + _dispatch_ar(
+        r"(?:قوات|جيش|جنود|جندي|مقاتل\S*|عناصر|فصائل|فصيل|ميليشي\S*|مليشي\S*|مسلح\S*|تنظيم|الدعم السريع"
+        r"|عسكري\S*|لواء|كتيبة|كتائب|فرقة|داعش|حوثي\S*|حماس|حزب الله|قسد|هيئة تحرير الشام|متمرد\S*|ثوار"
+        r"|غارة|غارات|قصف\S*|مدفعي\S*)"
+    )
+    + r"(?!\w)"
+)
+_CIVIL_AR: Final = WordScanner(
+    _P_AR
+    + _dispatch_ar(
+        r"(?:منتخب|مباراة|مباريات|شوط|دوري|كأس|بطولة|تصفيات|ملعب|بهدف\S*|هدفين|أهداف|نادي|مدرب|لاعب\S*"
+        r"|جماهير|أسهم|بورصة|مبيعات|شركة|برلمان|انتخاب\S*|مقعد\S*|مقاعد|نواب|ناخبين|موازنة|ليرة|دولار|عملة"
+        r"|مصرف|تضخم)"
+    )
+    + r"(?!\w)"
+)
+
+
 def non_conflict_deaths(text: str, s0: int, s1: int, lang: str) -> bool:
-    """The sentence text[s0:s1] names a natural, medical or accidental cause of death and no violent one."""
+    """The sentence text[s0:s1] names a natural, medical or accidental cause of death and no violent one,
+    or a crime and no armed force."""
     if lang == "ar":
-        return _NON_CONFLICT_AR.search(text, s0, s1) >= 0 and _CONFLICT_AR.search(text, s0, s1) < 0
-    return _NON_CONFLICT_EN.search(text, s0, s1) >= 0 and _CONFLICT_EN.search(text, s0, s1) < 0
+        natural, violent, crime, armed = _NON_CONFLICT_AR, _CONFLICT_AR, _CRIME_AR, _MILITARY_AR
+    else:
+        natural, violent, crime, armed = _NON_CONFLICT_EN, _CONFLICT_EN, _CRIME_EN, _MILITARY_EN
+    if natural.search(text, s0, s1) >= 0 and violent.search(text, s0, s1) < 0:
+        return True
+    return crime.search(text, s0, s1) >= 0 and armed.search(text, s0, s1) < 0
+
+
+def civilian_context(text: str, s0: int, s1: int, lang: str) -> bool:
+    """The sentence text[s0:s1] is about a match, a market or politics and names no armed force."""
+    civil, armed = (_CIVIL_AR, _MILITARY_AR) if lang == "ar" else (_CIVIL_EN, _MILITARY_EN)
+    return civil.search(text, s0, s1) >= 0 and armed.search(text, s0, s1) < 0

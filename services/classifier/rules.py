@@ -16,11 +16,16 @@ from typing import Final
 from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
-from .lexicon import DENY, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
-from .negation import is_negated
+from .lexicon import DENY, DENY_VERB, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
+from .negation import DENIAL_WINDOW, denied_report_before, is_negated
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
-from .objects import is_not_a_victim_or_surrender, is_object_not_territory, non_conflict_deaths
+from .objects import (
+    civilian_context,
+    is_not_a_victim_or_surrender,
+    is_object_not_territory,
+    non_conflict_deaths,
+)
 from .places import find_entity_spans
 from .scan import family_of
 
@@ -60,6 +65,7 @@ _TERRITORIAL: Final = frozenset(("capture", "recapture", "lose"))
 _FIGURATIVE: Final = frozenset(("surrender", "kill"))
 _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,3}$")
 _TAKE: Final = frozenset(("took", "take", "takes"))  # "takes X from": X must be a place
+_FIGURATIVE_CONTEXT: Final = frozenset(("capture", "recapture", "lose", "surrender"))
 _VIOLENT_DEATH: Final = frozenset(("kill", "injure"))
 _AL_SAYTARA: Final = fold_pattern("السيطرة")
 _RECAPTURE_OBJECT_GAP: Final = 80
@@ -125,18 +131,57 @@ def _sentences(text: str) -> list[int]:
     return starts
 
 
+class _SentenceContext:
+    """Tests of a whole sentence, each run at most once per sentence and only when a trigger needs it."""
+
+    def __init__(self, text: str, starts: list[int], lang: str) -> None:
+        self.text, self.starts, self.lang = text, starts, lang
+        self._natural: dict[int, bool] = {}
+        self._civilian: dict[int, bool] = {}
+
+    def _span(self, sent: int) -> tuple[int, int]:
+        s1 = self.starts[sent + 1] if sent + 1 < len(self.starts) else len(self.text)
+        return self.starts[sent], s1
+
+    def negated(self, family: str, start: int, end: int, sent: int, deny_verb: int) -> bool:
+        """The trigger is not reported as done (negation.is_negated), a denial verb before it takes its
+        report as object, or its deaths have no conflict cause. `deny_verb`: the last denial verb's start."""
+        s0 = self.starts[sent]
+        if is_negated(self.text, start, end, s0, self.lang, denials=False):
+            return True
+        if s0 <= deny_verb >= start - DENIAL_WINDOW and denied_report_before(self.text, start, s0):
+            return True
+        return family in _VIOLENT_DEATH and self.natural(sent)  # an earthquake, a flood, a disease, a crime
+
+    def natural(self, sent: int) -> bool:
+        """Its deaths have a natural, medical, accidental or criminal cause (objects.non_conflict_deaths)."""
+        if sent not in self._natural:
+            self._natural[sent] = non_conflict_deaths(self.text, *self._span(sent), self.lang)
+        return self._natural[sent]
+
+    def civilian(self, sent: int) -> bool:
+        """It is about a match, a market or a vote (objects.civilian_context)."""
+        if sent not in self._civilian:
+            self._civilian[sent] = civilian_context(self.text, *self._span(sent), self.lang)
+        return self._civilian[sent]
+
+
 def _triggers(
     norm: Normalized, lang: str, starts: list[int], begin: int, names: list[tuple[int, int]], text: str
 ) -> list[tuple[int, Trig]]:
     normed = norm.text
     out: list[tuple[int, Trig]] = []
     denials: list[int] = []  # denial words (lexicon.DENY), found by the same scan
-    natural: dict[int, bool] = {}  # sentence -> its deaths have a non-conflict cause
+    deny_verb = -DENIAL_WINDOW  # the last denial verb (lexicon.DENY_VERB)
+    context = _SentenceContext(normed, starts, lang)
     name_starts = [s for s, _ in names]  # names are in order and do not overlap
     for t0, m in TRIGGER_SCAN[lang].finditer(normed, begin):
         family = family_of(m.lastgroup)
         if family == DENY:
             denials.append(t0)
+            continue
+        if family == DENY_VERB:
+            deny_verb = t0
             continue
         i = bisect.bisect_right(name_starts, t0) - 1
         if i >= 0 and t0 < names[i][1]:
@@ -149,6 +194,8 @@ def _triggers(
         if family in _FIGURATIVE and is_not_a_victim_or_surrender(normed, t0, t1, lang, family):
             continue
         sent = bisect.bisect_right(starts, t0) - 1
+        if family in _FIGURATIVE_CONTEXT and context.civilian(sent):
+            continue  # a match, a market or a vote, and no armed force in the sentence
         if (
             family == "capture"
             and out
@@ -158,13 +205,7 @@ def _triggers(
             and normed.startswith(_AL_SAYTARA, t0)
         ):
             family = "recapture"  # "استعاد الجيش، مدعوما بحلفائه، السيطرة على": control is what it regained
-        trig = Trig(family, t0, t1, is_negated(normed, t0, t1, starts[sent], lang, denials=False))
-        if not trig.negated and family in _VIOLENT_DEATH:
-            if sent not in natural:
-                s1 = starts[sent + 1] if sent + 1 < len(starts) else len(normed)
-                natural[sent] = non_conflict_deaths(normed, starts[sent], s1, lang)
-            trig.negated = natural[sent]  # an earthquake, a flood, a crash or a disease
-        out.append((sent, trig))
+        out.append((sent, Trig(family, t0, t1, context.negated(family, t0, t1, sent, deny_verb))))
     if denials:
         # A denial after a trigger in its sentence ("reports of a withdrawal ... as rumours"): look again.
         for sent, trig in out:

@@ -59,7 +59,8 @@ _DATE_OR_TIME_AFTER: Final = re.compile(
 _UNIT_AFTER: Final = _c(
     r"\s*+(?:(?P<area>square\s+kilomet(?:er|re)s?|sq\.?\s*km|km2|km\s*2|كم\s*مربع|كم2"
     r"|كيلومتر(?:ا|ات)?\s*مربع(?:ا)?|كيلو\s*متر(?:ا)?\s*مربع(?:ا)?)"
-    r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم)"
+    r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم|-?stor(?:e?y|eys|ies)\b|-?floors?\b"
+    r"|طوابق|طابق)"
     r"|(?P<percent>%|percent|per cent|٪|بالمئة|بالمائة|في المئة|في المائة)"
     r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?|قرى|قرية|قريتين|قريتان)"
     r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|wards?|أحياء|حي|حيين)"

@@ -15,6 +15,7 @@ BLIND = Path(__file__).parent / "fixtures" / "heldout_blind.jsonl"
 BLIND2 = Path(__file__).parent / "fixtures" / "heldout_blind2.jsonl"
 BLIND3 = Path(__file__).parent / "fixtures" / "heldout_blind3.jsonl"
 BLIND4 = Path(__file__).parent / "fixtures" / "heldout_blind4.jsonl"
+BLIND5 = Path(__file__).parent / "fixtures" / "heldout_blind5.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -83,3 +84,18 @@ def test_fourth_blind_set_meets_targets() -> None:
     annotator (first blind score: labels F1 en 0.914 / ar 0.861, figures en 0.853 / ar 0.932, negatives
     flagged 20.3 %; the rule families found there were fixed in general, so this set is no longer blind)."""
     _check_targets(BLIND4)
+
+
+def test_fifth_blind_set_holds_its_measured_scores() -> None:
+    """Wire copy, monitor posts and long analysis paragraphs in both languages by four independent
+    annotators (first blind score: labels F1 en 0.865 / ar 0.844, figures 0.856, negatives flagged 29.9 %).
+    After the general fixes the label and figure targets hold; negatives flagged is 9.3 % (English
+    analysis paragraphs: claims denied by the other side, background battles), not yet the 5 % target."""
+    report = evaluate(_load(BLIND5))
+    for lang, target in (("en", 0.90), ("ar", 0.85)):
+        labels = [report.labels[(lang, label)] for label in ("territorial_change", "surrender", "casualty_update")]
+        tp, fp, fn = (sum(getattr(s, k) for s in labels) for k in ("tp", "fp", "fn"))
+        assert 2 * tp / (2 * tp + fp + fn) >= target, format_report(report)
+    assert report.figures["all"].f1 >= 0.80
+    flagged, total = report.negatives["all"]
+    assert flagged <= 0.10 * total, format_report(report)

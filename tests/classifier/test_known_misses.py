@@ -168,7 +168,7 @@ TERRITORY_VERBS = [
     ("ar-long-subject-withdrew", "انسحبت القوات الحكومية والميليشيات الموالية لها من مدينة سنجة."),
     ("ar-lost-town", "خسر الجيش بلدة استراتيجية في الشمال بعد معارك عنيفة."),
     # a main clause keeps its label whatever its date (dev.jsonl convention)
-    ("took-over-parts", "ISIS took over large parts of Iraq in 2014."),
+    ("took-over-parts", "ISIS took over large parts of Iraq last summer."),
 ]
 
 # A single fighter surrendering ("gave himself up"), and Arabic "سلّم ... أنفسهم" across a long subject.
@@ -644,3 +644,73 @@ HEAD_OF_OBJECT = [
 def test_the_head_of_the_object_decides(text: str, expected: list[str]) -> None:
     """Labels follow the object's head noun, not a word inside it."""
     assert _labels(text) == expected
+
+
+# Set 5 families. A match, a market or a vote with no armed force in the sentence; crime and disease
+# deaths; a denial verb whose object is the report, however long its subject; a year two or more years
+# back in the trigger's clause; talks about a withdrawal.
+NOT_NEWS_5 = [
+    ("en-title-race", "Arsenal seized control of the title race with a 2-0 win at Villa Park on Sunday."),
+    ("en-point", "The national team captured a precious point against Ghana in the qualifier."),
+    ("en-market", "The Korean brand has captured a quarter of Europe's heat-pump market in three years."),
+    ("en-politics", "The chancellor surrendered to backbenchers on the budget after a week of revolt."),
+    ("ar-match", "استسلم النادي الأهلي لضغط منافسه في الشوط الثاني وخسر المباراة بهدف."),
+    ("ar-election", "انتزع الحزب 14 مقعدا في الانتخابات البلدية وسقطت معاقل منافسيه في الشمال."),
+    ("en-robbery", "Two robbers were shot dead by security guards after an armed robbery at a jewellery store."),
+    ("en-infection", "Drug-resistant infections killed 1,200 patients in the region's hospitals last year."),
+    (
+        "ar-denied-long-subject",
+        "نفت قيادة العمليات المشتركة في بيان مساء الأحد صحة ما نشرته حسابات على مواقع التواصل عن سقوط مدينة تلعفر.",
+    ),
+    (
+        "en-rejected-claims",
+        "The defence ministry on Friday rejected as fabricated the militants' claims that they had captured the base.",
+    ),
+    ("en-old-year", "Government forces are rebuilding the town, which changed hands twice, after rebels took it in 2019."),
+    ("en-old-year-clause", "Investigators say about 300 villagers were killed in the district during 2022."),
+    ("ar-old-year", "ويستذكر السكان كيف سيطر التنظيم على البلدة عام 2015 قبل أن يطرد منها."),
+    ("ar-talks", "وناقش الاجتماع انسحاب القوات الأجنبية من المواقع الحدودية خلال الأشهر المقبلة."),
+    ("ar-years-after", "بعد ثلاثة أعوام على سيطرة الحركة على العاصمة، لا تزال المدارس مغلقة."),
+]
+STILL_NEWS_5 = [
+    ("en-soldiers-at-stadium", "Rebels seized the football stadium and the airport on Saturday.", "territorial_change"),
+    ("en-robbery-militants", "Militants killed four guards during a bank robbery in the border town.", "casualty_update"),
+    ("en-timeline-year", "In June 2014, IS fighters captured Mosul after a four-day battle.", "territorial_change"),
+    ("en-this-year-toll", "A UN report said at least 4,000 people had been killed in the war by the end of May.", "casualty_update"),
+    ("en-failed-to-flee", "About 60 soldiers who failed to escape in time surrendered to the rebels.", "surrender"),
+    ("ar-comma-aside", "سيطرت الفصائل، بعد منتصف الليل، على قرية تل حدية في ريف حلب.", "territorial_change"),
+    ("ar-imposed-control", "وفرضت القوات الحكومية سيطرتها على بلدة الطيبة بعد اشتباكات.", "territorial_change"),
+    ("ar-entering", "أعلنت القوات دخولها مدينة سرت بعد انسحاب المسلحين منها.", "territorial_change"),
+    ("ar-loss-of-villages", "واعترف التنظيم بخسارة ثلاث قرى في ريف دير الزور.", "territorial_change"),
+    ("ar-handed-over-camp", "وتسلمت قوة أمنية المعسكر بعد انسحاب الكتيبة منه.", "territorial_change"),
+    ("en-cleared-from", "Government troops cleared the militants from two villages near the lake.", "territorial_change"),
+]
+FIGURES_5 = [
+    ("en-ordinal", "Thirty soldiers surrendered to the 5th Mechanised Brigade near Izium.", [("surrendered", 30)]),
+    ("en-up-from", "The toll rose to 41 on Sunday, up from an earlier count of 25.", [("killed", 41)]),
+    (
+        "en-long-including",
+        "Twelve fighters, including a commander wanted for a string of attacks on the highway, surrendered.",
+        [("surrendered", 12)],
+    ),
+    ("ar-vehicles", "قتل 15 مسلحاً ودمرت 9 آليات في الهجوم.", [("killed", 15)]),
+    ("ar-aside-subject", "وقال الجيش إن خمسة من المسلحين، بينهم قيادي بارز، سلموا أنفسهم.", [("surrendered", 5)]),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_5], ids=[t[0] for t in NOT_NEWS_5])
+def test_set5_contexts_are_not_developments(text: str) -> None:
+    """Sport, markets, votes, crime, disease, denied reports, old background and talks."""
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "label"), [t[1:] for t in STILL_NEWS_5], ids=[t[0] for t in STILL_NEWS_5])
+def test_set5_developments_stay(text: str, label: str) -> None:
+    """Armed forces in the sentence, a timeline date, a recent toll, and the new verb forms."""
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_5], ids=[t[0] for t in FIGURES_5])
+def test_set5_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    """Ordinals, earlier tolls and materiel are not counts; a long aside stays inside the subject."""
+    assert _figures(text) == sorted(expected)
