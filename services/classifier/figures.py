@@ -55,8 +55,9 @@ _OF_THEM: Final = _c(r"^\s*(?:of\s+them|منها|منهما)(?!\w)")
 _REMAINING: Final = _c(
     r"\b(?:reduc(?:ed|es|ing)|shr[ua]nk|shrink(?:s|ing)?|remain\w*|still\s+(?:holds?|controls?|held)"
     r"|left\s+with|squeez(?:ed|es|ing)|confin(?:ed|es|ing))\b"
+    r"|only\s+(?:holds?|controls?|held)|no\s+longer"
     r"|(?<!\w)[وف]?(?:تراجعت|تراجع|تقلصت|تقلص|انحسرت|انحسار|المتبقية|المتبقي|تبقى"
-    r"|لا تزال|لا يزال|ما زال|مازالت)(?!\w)"
+    r"|لا تزال|لا يزال|ما زال|مازالت|لم تعد|لم يعد|سوى)(?!\w)"
 )
 _TO_BEFORE: Final = tuple(
     fold_pattern(w) for w in ("to", "at", "reached", "of", "إلى", "الى", "بلغت", "بلغ", "نحو")
@@ -146,6 +147,15 @@ _EARLIER: Final = _c(
 # Another verb between a trigger and the number takes the number as its object: "had killed tens of
 # thousands and uprooted nearly 12 million" (a trigger there would be the nearer one already).
 _OTHER_VERB: Final = re.compile(r"\S\s+and\s+(?:[a-z]+ly\s+)?[a-z]+ed\b")
+# The object of a verb of another fate: "rescued seven abducted farmers", "أفرج عن 12 مختطفا".
+_OTHER_VERB_BEFORE: Final = _c(
+    r"\b(?:rescued|freed|released|arrested|detained|evacuated|displaced|recovered|repatriated|exchanged"
+    r"|swapped)\s+(?:(?:at least|about|some|nearly|more than|over|another)\s+)?$"
+    r"|(?<!\w)(?:[وف]?(?:أفرج|أفرجت|حرر|حررت|أنقذ|أنقذت|اعتقل|اعتقلت|أجلى|أجلت)(?: عن)?)\s+"
+    r"(?:(?:نحو|أكثر من|حوالي)\s+)?$"
+)
+# A numbered list's marker at the start of a line: "١- مقتل ثمانية", "2) Troops retook ...".
+_LIST_MARKER: Final = re.compile(r"[-.)](?:\s|$)")
 _WA: Final = "و"
 _BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
 
@@ -285,7 +295,12 @@ def _link_one(
 ) -> Found | None:
     if _FATE_VERB_EN.match(text, n.end, n.end + 40):
         return None  # "and 60 captured.": the number is the subject of another participle
-    if _MATERIEL.match(text, n.end, n.end + 40) or _EARLIER.search(text, max(s0, n.start - 50), n.start):
+    if (
+        (_LIST_MARKER.match(text, n.end) and not text[max(s0, n.start - 2) : n.start].strip())
+        or _MATERIEL.match(text, n.end, n.end + 40)
+        or _EARLIER.search(text, max(s0, n.start - 50), n.start)
+        or _OTHER_VERB_BEFORE.search(text, max(s0, n.start - 40), n.start)
+    ):
         return None
     prev_end = prev_num.end if prev_num else s0
     left, right = _neighbours(casualty, n)

@@ -58,7 +58,9 @@ def kind_of_family(family: str) -> str | None:
 
 _EN: Final[dict[str, str]] = {
     "injure": r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|ies|y)|hurt",
+    # "neutralised 19 terrorists": the military euphemism (a number of drones is materiel, figures._MATERIEL)
     "kill": r"kill(?:s|ed|ing)?|dead|died|dies|deaths?|death toll|toll|slain|murder(?:s|ed|ing)?"
+    r"|neutrali[sz](?:e|ed|es|ing)"
     r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred"
     # "as 4 more die in hospital", "two soldiers embraced martyrdom"
     r"|die(?!-)|embraced martyrdom",
@@ -80,8 +82,8 @@ _EN: Final[dict[str, str]] = {
     # The space goes inside the look-ahead: a trigger must end at a word's end (scan.WordScanner).
     r"|(?:took|taken|taking|takes?)(?= (?:"
     r"(?:(?:at least|about|some|more than|over|nearly|another|a further) )?"
-    r"[\w,-]+ (?:more )?(?:villages?|towns?|hamlets?|localities|settlements|neighbou?rhoods|districts"
-    r"|wards)\b"
+    r"(?:[\w,'-]+ ){1,3}?(?:more )?"
+    r"(?:villages?|towns?|hamlets?|localities|settlements|neighbou?rhoods|districts|wards)\b"
     # "has taken 85 percent of the district" (not a share of a vote or a market)
     r"|[\d.,]+ ?(?:percent|per cent|%) of"
     r" (?!(?:the |its |their )?(?:votes?|ballots?|market|shares?|seats?)\b)))"
@@ -112,6 +114,8 @@ _CONTROL_OVER: Final = (
     # an aside between commas may part verb and object: "سيطرت الفصائل، فجر اليوم، على قرية"
     r"(?: [^\s.؛]+){0,8}? على(?:ها|ه|هم)?"
 )
+# "سلّم ثمانية من عناصر الحركة، بينهم قيادي، أنفسهم": the reflexive object may come many words later.
+_SELF_AR: Final = r"(?=(?: \S+){0,18}? (?:نفسه|نفسها|أنفسهم|أنفسهن|نفسيهما)(?!\w))"
 # Order matters inside one alternation: injuries before "toll" so "injury toll" is not a death toll.
 _AR_WRITTEN: Final[dict[str, str]] = {
     "injure": r"جرح(?:ى|وا|ت)?|جريح(?:اً|ا|ان|ين)?|إصابة|إصابات|أصيب(?:ت|وا)?|مصاب(?:ا|ين|ون)?"
@@ -122,17 +126,19 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     r"|استشهاد|استشهد(?:ت|وا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
     r"|حصيلة|الخسائر البشرية|سقط(?:ت|وا)? (?:\S+ ){0,3}?قتلى",
-    "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات",
+    "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات|[يت]عدم(?:ون|ان)?",
     "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?",
     "surrender": r"استسلم(?:ت|وا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
-    r"|سلم(?:ت|وا|ا|تا)?(?=(?: \S+){0,18}? (?:نفسه|نفسها|أنفسهم|أنفسهن|نفسيهما)(?!\w))|تسليم (?:نفسه|أنفسهم)"
+    rf"|سلم(?:ت|وا|ا|تا)?{_SELF_AR}|[يت]سلم(?:ون|ان)?{_SELF_AR}|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
     "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
     r"|[يت](?:ستعيد|سترجع)(?:ون|ان)?(?: السيطرة على)?",
     "capture": rf"سيطر(?:ت|وا)?{_CONTROL_OVER}|[يت]سيطر(?:ون|ان)?{_CONTROL_OVER}"
     r"|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
-    r"|سيطرتها على|سيطرتهم على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
+    r"|سيطرت(?:ها|هم|ه)(?: \S+){0,2}? على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
     r"|(?:بسط|فرض)(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
+    # "تطهير 4 أحياء من عناصر الميليشيا" (not "تطهير عرقي", ethnic cleansing)
+    r"|تطهير(?! عرقي)|طهر(?:ت|وا)?|[يت]طهر(?:ون|ان)?"
     r"|حرر(?:ت|وا)?|[يت]حرر(?:ون|ان)?|تحرير|انتزع(?:ت|وا)?|[يت]نتزع(?:ون|ان)?"
     r"|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
     # "قوة مشتركة تسلّمت المعسكر": took over a place handed to it
@@ -180,7 +186,7 @@ DENY_VERB: Final = "denyverb"
 # بلدة") or a status ("المناطق التي تسيطر عليها"); negation.is_negated tells them apart.
 IMPERFECT_AR: Final = re.compile(
     fold_pattern(
-        r"[وف]?(?P<lam>[بلك])?[يت](?:قتل|صيب|خطف|ختطف|ستسلم|ستعيد|سترجع|سيطر|حرر|نتزع|ستول|دخل|نسحب|خسر)"
+        r"[وف]?(?P<lam>[بلك])?[يت](?:قتل|صيب|خطف|ختطف|ستسلم|ستعيد|سترجع|سيطر|حرر|نتزع|ستول|دخل|نسحب|خسر|عدم|سلم(?!ت|وا(?!\w)))"
     )
 )
 
@@ -225,7 +231,9 @@ _NEG_EN = (
     r"|negotiat\w*|talks?|offer(?:s|ed)?|not|no|never|neither|nor|unless|if|whether|fail(?:ed|s)?"
     r"|expect(?:s|ed|ing)?|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
     r"|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
-    r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential)\b"
+    r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential"
+    # a correction of an earlier report, an explainer headline ("How Palmyra fell, was retaken ...")
+    r"|misstated|misreported|how)\b"
     r"|\bto\s*$"
 )
 _NEG_AR_WORDS = fold_pattern(
@@ -243,6 +251,8 @@ _NEG_AR_WORDS = fold_pattern(
     r"|معركة|حملة|عملية|هجوما|هجوم"
     # talks about a withdrawal, terms that include one, "without entering it": no event
     r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|يشمل|تشمل|يتضمن|تتضمن|دون|بدون"
+    # a goal, an intent, doubts: "الهدف هو «تحرير ما تبقى من القرى»"
+    r"|الهدف|هدفها|هدفه|عزم|عزمها|عزمه|يشكك|تشكك|شكك"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {

@@ -57,7 +57,7 @@ _ADJ_AR: Final = WordScanner(
 )
 # A masdar with lam is a purpose: "لتحرير", "للسيطرة", "لاستعادة" = "in order to take".
 _AR_PURPOSE: Final = re.compile(
-    fold_pattern(r"^[وف]?لل?(?:تحرير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء|استرجاع|إعادة)")
+    fold_pattern(r"^[وف]?لل?(?:تحرير|تطهير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء|استرجاع|إعادة)")
 )
 _MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
 # Background in a relative clause or aside dated to a year or a month: "the town, which IS seized in
@@ -103,7 +103,7 @@ def _past_date_after(text: str, end: int, arabic: bool) -> bool:
 # the sentence is a timeline entry ("On 11 May 2016, IS seized ..."), not background.
 _OLD_YEAR: Final = {
     "en": re.compile(
-        r"\b(?:in|during|throughout|over the course of)\s+(?:(?:early|late|mid-?)\s*)?"
+        r"\b(?:in|during|throughout|over the course of|between)\s+(?:(?:early|late|mid-?)\s*)?"
         r"(?:[a-z]+\s+)?((?:19|20)\d\d)\b"
     ),
     "ar": re.compile(fold_pattern(r"(?<!\w)(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")),
@@ -149,6 +149,22 @@ def _dated_background(text: str, start: int, end: int, before: str, arabic: bool
     if not relative and (arabic or not _aside_before(before) or _PARTICIPLE.match(text, start) is None):
         return False
     return _past_date_after(text, end, arabic) and (relative or "," in text[end : end + 100])
+
+
+# The toll of a whole war in a relative clause is background: "the war, which has killed tens of
+# thousands", "a war that has left more than 2,000 people dead", "الحرب التي خلفت أكثر من 150 ألف قتيل".
+_WAR_RELATIVE: Final = re.compile(
+    fold_pattern(
+        r"\b(?:war|conflict|insurgency|uprising)\s*,?\s+(?:which|that)\s+(?:has|had|have)\s+"
+        r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
+        r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\S*\s+(?:\S+\s+){0,4}?(?:التي|الذي)\s+(?:\S+\s+){0,5}$"
+    )
+)
+
+
+def _war_toll_background(before: str) -> bool:
+    """The trigger is in a relative clause of "the war" (see _WAR_RELATIVE); `before` is its clause."""
+    return _WAR_RELATIVE.search(before) is not None
 
 
 def _aside_before(before: str) -> bool:
@@ -278,10 +294,16 @@ def denied_report_before(text: str, start: int, sentence_start: int) -> bool:
     return _DENIAL_OF_REPORT.search(text, lo, start) is not None
 
 
+# A short aside between commas after the nominal trigger: "the fall of X, if it happens, would ...".
+_SHORT_ASIDE: Final = re.compile(r"\s*(?:[^\s,،.;؛:!?()]+\s+){0,3}[^\s,،.;؛:!?()]+\s*[,،]")
+
+
 def _predicted(text: str, end: int, arabic: bool) -> bool:
     """A modal or a prediction governs the nominal trigger ending at `end` ("the fall of X would ...")."""
     limit = min(len(text), end + 90)
     stop = _AFTER_CLAUSE_END.search(text, end, limit)
+    if stop and stop.group() in ",،" and (aside := _SHORT_ASIDE.match(text, stop.end(), limit)):
+        stop = _AFTER_CLAUSE_END.search(text, aside.end(), limit)  # "سقوط المدينة، إن حدث، سيفتح"
     hi = stop.start() if stop else limit
     if arabic:
         return _MODAL_AFTER_AR.search(text, end, hi) >= 0
@@ -351,6 +373,10 @@ _STATUS_WORDS_AR: Final = frozenset(
 # "تسيطر عليها" with the pronoun right after the verb: the resumptive pronoun of a relative clause.
 _RESUMPTIVE_AR: Final = tuple(fold_pattern(w) for w in ("عليها", "عليه", "عليهم", "منها", "منه", "منهم"))
 _HEADLINE_WORDS: Final = 8
+_BECAME_AR: Final = frozenset(
+    fold_pattern(w)
+    for w in ("بات", "باتت", "باتوا", "أصبح", "أصبحت", "أصبحوا", "صار", "صارت", "صاروا", "أضحت")
+)
 
 
 def _imperfect_is_status(text: str, start: int, end: int, sentence_start: int, lam: bool) -> bool:
@@ -366,6 +392,8 @@ def _imperfect_is_status(text: str, start: int, end: int, sentence_start: int, l
     if cut:
         left = left[cut.end() :]
     words = left.split()
+    if words and words[-1] in _BECAME_AR:
+        return False  # "باتوا يسيطرون على مطار غوما": they have come to control it
     if not words or len(words) > _HEADLINE_WORDS:
         return True
     return any(w in _STATUS_WORDS_AR or (w[1:] in _STATUS_WORDS_AR and w[0] in "وف") for w in words)
@@ -388,10 +416,10 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     if nominal and _SAYTARA in text[start:end] and _RECIPROCAL_AR.found_in(left):
         return True  # "تتبادل الميليشيات والجيش السيطرة على الطرق": control changing hands, no event
     r0, r1, r2, r3, r4, r5 = _RELATIVE_AR  # every relative cue holds one: quick tests before the regexes
-    if (
-        r0 in left or r1 in left or r2 in left or r3 in left or r4 in left or r5 in left
-    ) and _dated_background(text, start, end, left, True):
-        return True
+    if (r0 in left or r1 in left or r2 in left or r3 in left or r4 in left or r5 in left) and (
+        _dated_background(text, start, end, left, True) or _war_toll_background(left)
+    ):
+        return True  # "المدينة التي سيطر عليها التنظيم عام 2014", "الحرب التي خلفت أكثر من 150 ألف قتيل"
     if _COURT_OR_PAST_AR.found_in(left, text):
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
     if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left, text):
@@ -440,6 +468,8 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         or (text.startswith(_GERUNDS_EN, start) and not left.strip())
     ) and _predicted(text, end, False):
         return True  # "the capture of X would ...", "the fall of the city was inevitable"
+    if (" which " in left or " that " in left) and _war_toll_background(left):
+        return True  # "the war, which has killed tens of thousands"
     if _COURT_OR_PAST_EN.found_in(left):
         return True  # "charged with killing 300", "the anniversary of the city's liberation"
     if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
@@ -498,7 +528,7 @@ _COURT_OR_PAST_EN: Final = WordScanner(
     dispatch(
         r"(?:charged|accused|convicted|indicted|guilty|suspected|acquitted|charges?|trial|tried|jailed"
         r"|prosecuted|arrested|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
-        r"|anniversary\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$"
+        r"|anniversary\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$|(?:years|decades?)\s+on\b"
     )
 )
 # (Word lists regrouped by first letter, scan.dispatch: the same matches, a few tests per position.)
@@ -506,7 +536,9 @@ _COURT_OR_PAST_AR: Final = WordScanner(
     "|".join(
         (
             fold_pattern(r"[وفبل]?(?:ال)?")
-            + dispatch(fold_pattern(r"متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|يحاكم|تحاكم"))
+            + dispatch(
+                fold_pattern(r"متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|مدان\S*|يحاكم|تحاكم")
+            )
             + r"(?: \S+){0,3}\s*$",
             fold_pattern(r"[وفبل]?(?:ال)?ذكرى(?!\w)"),
             fold_pattern(

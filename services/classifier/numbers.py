@@ -249,8 +249,8 @@ def _glued(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> li
         s0 = m.start()
         if s0 in span_starts or (s0 and text[s0 - 1] in ".,") or any(a <= s0 < b for a, b in spans):
             continue
-        if _ORDINAL.match(text, m.end()):
-            continue
+        if _ORDINAL.match(text, m.end()) or (s0 and "a" <= text[s0 - 1] <= "z"):
+            continue  # "3rd Army Corps", "M23", "F-16" names (normalised text is lower case)
         if text.startswith(",", m.end()):
             wide = _GLUED_THOUSANDS.match(text, s0, stop)
             if wide:

@@ -53,7 +53,10 @@ _PERSON_BEFORE_EN: Final = re.compile(
 _PERSON_OBJECT_AR: Final = re.compile(
     fold_pattern(
         # "part of" leads to the noun that decides: "جزءا من خسائرها" (not a place), "جزءا من مدينة" (a place)
-        r"^\s*(?:\S+\s+)?(?:جزءا? من\s+)?(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
+        r"^\s*(?:\S+\s+)?(?:\d[\d,.]*\s+)?(?:جزءا? من\s+)?"
+        r"(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
+        # people freed: "حررت القوات 12 مختطفا"
+        r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*"
         # not an area: a match, a market, a fire, power
         r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
         r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
@@ -184,6 +187,9 @@ _KILL_OBJECT_EN: Final = re.compile(
     r"|momentum|time|engines?|lights?|process)\b)"
 )
 _KILL_VERB_EN: Final = ("kill ", "kills ", "killed ", "killing ")
+_FAMILIES_OF: Final = re.compile(
+    fold_pattern(r"(?:\bfamilies\s+of\s+(?:the\s+)?|(?<!\w)[وفل]?(?:عائلات|أسر|ذوي|أهالي|أقارب)\s+)$")
+)
 
 
 def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, family: str) -> bool:
@@ -196,7 +202,8 @@ def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, fam
         return _SURRENDER_OBJECT_EN.match(after) is not None
     if lang == "en" and text.startswith(_KILL_VERB_EN, start):
         return _KILL_OBJECT_EN.match(after) is not None
-    return False
+    # "the victims' families", "عائلات الضحايا": relatives of the dead, no new toll
+    return family == "kill" and _FAMILIES_OF.search(text, max(0, start - 24), start) is not None
 
 
 # Deaths from nature, disease or accident are not conflict casualties ("Earthquake kills 1,000", "Cholera
@@ -212,7 +219,8 @@ _NON_CONFLICT_EN: Final = WordScanner(
         r"|measles|malaria|dengue|ebola|mpox|meningitis|diphtheria|crash(?:es|ed)?|collisions?|collided"
         r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
         r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
-        r"|overdoses?|plunged|ravine|road (?:accident|crash)|brake failure|overturned|infections?|bacteri\w*"
+        r"|overdoses?|plunged|ravine|road (?:accident|crash)|road safety|tankers?|brake failure|overturned"
+        r"|infections?|bacteri\w*"
         r"|superbugs?)"
     )
     + r"\b"
@@ -241,7 +249,8 @@ _NON_CONFLICT_AR: Final = WordScanner(
     + _dispatch_ar(
         r"(?:زلزال|زلازل|هزة أرضية|هزات أرضية|فيضان|فيضانات|سيول|أمطار|عاصفة|عواصف|إعصار|انهيار\S*"
         r"|حادث|حادثة|حوادث|تصادم|اصطدام|غرق|غرقى|كوليرا|وباء|أوبئة|تفشي|مرض|أمراض|فيروس|كورونا|حصبة|ملاريا"
-        r"|حمى|حرائق الغابات|موجة حر|الحر الشديد|صاعقة|انزلاق\S*|تدافع|تسمم|جفاف|انفجار غاز"
+        r"|حمى|حرائق الغابات|موجة حر|الحر الشديد|صاعقة|انزلاق\S*|تدافع|تسمم|جفاف|انفجار غاز|المرور"
+        r"|انقلاب (?:حافلة|سيارة|شاحنة|مركبة)|السرعة المفرطة"
         r"|أسطوانة غاز)"
     )
     + r"(?!\w)"

@@ -57,7 +57,7 @@ _DATE_OR_TIME_AFTER: Final = re.compile(
 # Area, ignored area units, percent, then settlements: the first group that matches names the unit
 # (no branch starts with a space, so the leading spaces are taken possessively).
 _UNIT_AFTER: Final = _c(
-    r"\s*+(?:(?P<area>square\s+kilomet(?:er|re)s?|sq\.?\s*km|km2|km\s*2|كم\s*مربع|كم2"
+    r"\s*+(?:(?P<area>square\s+kilomet(?:er|re)s?|sq\.?\s*km|km2|km\s*2|كل?م\s*مربع|كل?م2"
     r"|كيلومتر(?:ا|ات)?\s*مربع(?:ا)?|كيلو\s*متر(?:ا)?\s*مربع(?:ا)?)"
     r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم|-?stor(?:e?y|eys|ies)\b|-?floors?\b"
     r"|طوابق|طابق)"
@@ -71,7 +71,9 @@ _TOTAL_EN: Final = (
     r"rose|risen|rises|rising|climbed|climbs|reached|reaches|increased|jumped|stands|stood|hit|grew|brings"
     r"|brought|bringing|total(?:led|ed|ing|s)?"
 )
-_TOTAL_AR: Final = r"ارتفع|ارتفعت|يرتفع|ترتفع|وصل|وصلت|يصل|تصل|بلغ|بلغت|يبلغ|تبلغ|تجاوز|تجاوزت"
+_TOTAL_AR: Final = (
+    r"ارتفع|ارتفعت|يرتفع|ترتفع|وصل|وصلت|يصل|تصل|بلغ|بلغت|يبلغ|تبلغ|تجاوز|تجاوزت|يرفع|ترفع|رفع|رفعت"
+)
 # `\b(?:EN)\b|(?<!\w)(?:و|ف|ل)?(?:AR)(?!\w)`: the optional proclitic spelled out (with it first, as the
 # greedy `?` tries), the words regrouped by first letter (scan.dispatch), scanned from word starts.
 _TOTAL_VERB: Final = WordScanner(

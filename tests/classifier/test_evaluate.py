@@ -16,6 +16,7 @@ BLIND2 = Path(__file__).parent / "fixtures" / "heldout_blind2.jsonl"
 BLIND3 = Path(__file__).parent / "fixtures" / "heldout_blind3.jsonl"
 BLIND4 = Path(__file__).parent / "fixtures" / "heldout_blind4.jsonl"
 BLIND5 = Path(__file__).parent / "fixtures" / "heldout_blind5.jsonl"
+BLIND6 = Path(__file__).parent / "fixtures" / "heldout_blind6.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -99,3 +100,11 @@ def test_fifth_blind_set_holds_its_measured_scores() -> None:
     assert report.figures["all"].f1 >= 0.80
     flagged, total = report.negatives["all"]
     assert flagged <= 0.10 * total, format_report(report)
+
+
+def test_sixth_blind_set_meets_targets() -> None:
+    """Regional outlets, NGO and UN briefings, feed digests, OSINT posts, Telegram flashes and Arabic
+    summaries by four independent annotators, written after the fifth set's fixes (first blind score:
+    labels F1 en 0.952 / ar 0.900, figures 0.918, negatives flagged 9.1 %; its error families were then
+    fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND6)

@@ -714,3 +714,52 @@ def test_set5_developments_stay(text: str, label: str) -> None:
 def test_set5_figures(text: str, expected: list[tuple[str, float]]) -> None:
     """Ordinals, earlier tolls and materiel are not counts; a long aside stays inside the subject."""
     assert _figures(text) == sorted(expected)
+
+
+# Set 6 families: war tolls in a relative clause, corrections and explainers, "N years on", a goal or an
+# intent, the victims' relatives, purpose of a clearing operation, road accidents; and forms that report
+# a change: "باتوا يسيطرون", the imperfect يعدم / يسلمون أنفسهم, سيطرتها الكاملة على, تطهير أحياء.
+NOT_NEWS_6 = [
+    ("en-war-relative", "The blockade of the city, imposed by a war that has killed tens of thousands, is in its second year."),
+    ("en-correction", "Correction: an earlier version misstated the date on which the rebels captured the airport."),
+    ("en-years-on", "Five years on: the battle that saw the port change hands and fall to the militia."),
+    ("ar-war-relative", "وتعاني المدينة من آثار الحرب التي خلفت أكثر من 150 ألف قتيل منذ اندلاعها."),
+    ("ar-goal", "وقال الوزير إن الهدف هو «تحرير ما تبقى من البلدات» قبل نهاية العام."),
+    ("ar-relatives", "وطالبت عائلات الضحايا بمحاسبة المسؤولين عن مئات حالات الاختفاء."),
+    ("ar-clearing-purpose", "أعلنت القيادة بدء عملية واسعة لتطهير الوديان من بقايا التنظيم."),
+    ("ar-road", "لقي 6 أشخاص مصرعهم بانقلاب حافلة على الطريق الدولي، بحسب مديرية المرور."),
+]
+STILL_NEWS_6 = [
+    ("ar-became-controlling", "قال متحدث أممي إن المتمردين باتوا يسيطرون على مطار المدينة بعد هجوم خاطف.", "territorial_change"),
+    ("ar-imperfect-execute", "التنظيم يعدم خمسة رعاة في البادية الشرقية", "casualty_update"),
+    ("ar-imperfect-surrender", "عشرات المسلحين يسلمون أنفسهم للجيش في ريف المدينة", "surrender"),
+    ("ar-control-pronoun", "أعلنت الفصائل، في بيان مصور، سيطرتها الكاملة على بلدة السفيرة.", "territorial_change"),
+    ("ar-cleared", "وتمكنت القوات من تطهير ثلاثة أحياء من عناصر الميليشيا.", "territorial_change"),
+    ("en-neutralised", "Troops neutralised 11 insurgents in an ambush near the border, the army said.", "casualty_update"),
+]
+FIGURES_6 = [
+    ("en-name-digits", "About 30 soldiers surrendered to M23 fighters near the lake.", [("surrendered", 30)]),
+    ("en-rescued", "Soldiers killed 8 gunmen and rescued 14 kidnapped passengers.", [("killed", 8)]),
+    ("ar-list-marker", "عاجل\n١- مقتل خمسة مسلحين في كمين.\n٢- ضبط أسلحة.", [("killed", 5)]),
+    ("ar-klm", "تحرير مساحة تتجاوز 900 كلم مربع شمال المدينة", [("captured_area_km2", 900)]),
+    ("ar-no-longer", "لم تعد الميليشيا تسيطر سوى على 60 كيلومترا مربعا بعد استعادة الجيش للمدينة.", [("remaining_area_km2", 60)]),
+    ("ar-raises-total", "اختطف المسلحون 4 عمال إضافيين، ما يرفع عدد المختطفين إلى 19.", [("abducted", 4), ("abducted", 19)]),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_6], ids=[t[0] for t in NOT_NEWS_6])
+def test_set6_background_goals_and_accidents_are_not_developments(text: str) -> None:
+    """War tolls as background, corrections, anniversaries, goals, relatives, purposes, road accidents."""
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "label"), [t[1:] for t in STILL_NEWS_6], ids=[t[0] for t in STILL_NEWS_6])
+def test_set6_forms_that_report_a_change(text: str, label: str) -> None:
+    """"Became controlling", headline imperfects, control with a pronoun, clearing districts, "neutralised"."""
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_6], ids=[t[0] for t in FIGURES_6])
+def test_set6_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    """Names with digits, rescued people and list markers are no counts; كلم, سوى and يرفع are read."""
+    assert _figures(text) == sorted(expected)
