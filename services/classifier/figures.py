@@ -156,6 +156,16 @@ _OTHER_VERB_BEFORE: Final = _c(
 )
 # A numbered list's marker at the start of a line: "١- مقتل ثمانية", "2) Troops retook ...".
 _LIST_MARKER: Final = re.compile(r"[-.)](?:\s|$)")
+_EARLIER_AR: Final = (fold_pattern("كان"), fold_pattern("مقارنة"))
+_OTHER_VERBS: Final = frozenset(
+    fold_pattern(w)
+    for w in (
+        "rescued", "freed", "released", "arrested", "detained", "evacuated", "displaced", "recovered",
+        "repatriated", "exchanged", "swapped", "عن", "أفرج", "أفرجت", "حرر", "حررت", "أنقذ", "أنقذت",
+        "اعتقل", "اعتقلت", "أجلى", "أجلت", "وأفرج", "وأفرجت", "وحرر", "وحررت", "وأنقذ", "وأنقذت", "واعتقل",
+        "واعتقلت", "فأفرج", "فحرر", "فأنقذ",
+    )
+)
 _WA: Final = "و"
 _BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
 
@@ -283,6 +293,22 @@ def _neighbours(casualty: list[Trig], n: NumberMatch) -> tuple[Trig | None, Trig
     return left, right
 
 
+def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
+    """A list marker, materiel, an earlier toll the new one replaces, or the object of another fate."""
+    if _LIST_MARKER.match(text, n.end) and not text[max(s0, n.start - 2) : n.start].strip():
+        return True
+    if _MATERIEL.match(text, n.end, n.end + 40):
+        return True
+    before = text[max(s0, n.start - 50) : n.start]
+    # every _EARLIER match holds "from" or an Arabic cue, and every _OTHER_VERB_BEFORE match ends with
+    # its verb a word or two before the number: substring tests before the regexes
+    cue = "from" in before or _EARLIER_AR[0] in before or _EARLIER_AR[1] in before
+    if cue and _EARLIER.search(before):
+        return True
+    tail = before[-40:].split()[-3:]
+    return any(w in _OTHER_VERBS for w in tail) and _OTHER_VERB_BEFORE.search(before) is not None
+
+
 def _link_one(
     text: str,
     s0: int,
@@ -295,12 +321,7 @@ def _link_one(
 ) -> Found | None:
     if _FATE_VERB_EN.match(text, n.end, n.end + 40):
         return None  # "and 60 captured.": the number is the subject of another participle
-    if (
-        (_LIST_MARKER.match(text, n.end) and not text[max(s0, n.start - 2) : n.start].strip())
-        or _MATERIEL.match(text, n.end, n.end + 40)
-        or _EARLIER.search(text, max(s0, n.start - 50), n.start)
-        or _OTHER_VERB_BEFORE.search(text, max(s0, n.start - 40), n.start)
-    ):
+    if _not_a_count(text, s0, n):
         return None
     prev_end = prev_num.end if prev_num else s0
     left, right = _neighbours(casualty, n)

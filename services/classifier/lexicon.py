@@ -227,6 +227,7 @@ _NEG_EN = (
     r"\b(?:deni(?:ed|es)|deny(?:ing)?|would|will|could|may|might|shall|plans?|planning|planned"
     r"|aim(?:s|ed|ing)?|seek(?:s|ing)?|sought|threat(?:en|ens|ened|ening)|vow(?:s|ed)?"
     r"|urg(?:e|ed|es|ing)|call(?:s|ed|ing)? (?:on|for|upon)|appeal(?:s|ed)? (?:to|for)"
+    r"|press(?:es|ed|ing)? for"
     r"|demand(?:s|ed|ing)?|ultimatum|deadline|refus(?:e|ed|es|ing)|reject(?:s|ed|ing)?"
     r"|negotiat\w*|talks?|offer(?:s|ed)?|not|no|never|neither|nor|unless|if|whether|fail(?:ed|s)?"
     r"|expect(?:s|ed|ing)?|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
@@ -253,6 +254,8 @@ _NEG_AR_WORDS = fold_pattern(
     r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|يشمل|تشمل|يتضمن|تتضمن|دون|بدون"
     # a goal, an intent, doubts: "الهدف هو «تحرير ما تبقى من القرى»"
     r"|الهدف|هدفها|هدفه|عزم|عزمها|عزمه|يشكك|تشكك|شكك"
+    # an obligation or a choice put to them: "وعليهم أن يختاروا بين الاستسلام أو الهزيمة"
+    r"|عليهم|يختاروا|يختار|خيار|الخيار"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {

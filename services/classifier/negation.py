@@ -21,7 +21,7 @@ from .scan import WordScanner, dispatch
 from .tails import ends_with_word
 from .units import MONTH_WORDS
 
-__all__ = ["DENIAL_WINDOW", "denied_report_before", "is_negated"]
+__all__ = ["DENIAL_WINDOW", "denied_report_before", "fresh", "is_negated", "stale_sentence", "war_toll"]
 
 _WINDOW: Final = 60
 _COORDINATED: Final = ("and", "or")
@@ -108,8 +108,49 @@ _OLD_YEAR: Final = {
     ),
     "ar": re.compile(fold_pattern(r"(?<!\w)(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")),
 }
+_ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.?),?\s+((?:19|20)\d\d)\b")
 _RECENT_YEARS: Final = 1
 _THIS_YEAR: Final = date.today().year
+# Any year before this one, anywhere in a sentence (see stale_sentence).
+_ANY_YEAR: Final = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A time anchor that makes a sentence today's news: "on Monday", "overnight", "hours later", "اليوم".
+_FRESH: Final = WordScanner(
+    dispatch(
+        fold_pattern(
+            r"today|tonight|yesterday|overnight|this (?:morning|afternoon|evening|week)|last night"
+            r"|hours later|the next day|earlier today|(?:on )?(?:monday|tuesday|wednesday|thursday|friday"
+            r"|saturday|sunday)"
+            r"|[وف]?(?:اليوم|أمس|الليلة|فجر|صباح|مساء|ظهر|ليل|الساعات|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء"
+            r"|الخميس|الجمعة|السبت)"
+        )
+    )
+    + r"(?!\w)(?!\s*\d)"  # "فجر 21 آب 2013" is a date, not today
+)
+# Words that set a sentence in the past however it is dated: the Arabic pluperfect opening a sentence
+# ("وكانت قوات النظام قد قصفت ..."), "at the time", "آنذاك", "حينها".
+_THEN: Final = re.compile(
+    fold_pattern(
+        r"^\s*[وف]?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,6}?قد\s"
+        r"|\bat the time\b|\bduring the (?:[\w-]+ )?(?:siege|war|occupation)\b"
+        r"|(?<!\w)(?:آنذاك|حينها|حينذاك|وقتها|في حينه)(?!\w)"
+    )
+)
+
+
+def stale_sentence(text: str, s0: int, s1: int) -> bool:
+    """The sentence text[s0:s1] names a year before this one and no fresh time anchor ("on Monday",
+    "اليوم"): in the body of an article it is background ("The RSF seized El Fasher in late October 2025
+    after ...", "Yemen's war began in 2014 when the Houthis seized Sanaa")."""
+    if _THEN.search(text[s0:s1]):
+        return True
+    if not any(int(m.group(1)) < _THIS_YEAR for m in _ANY_YEAR.finditer(text, s0, s1)):
+        return False
+    return not fresh(text, s0, s1)
+
+
+def fresh(text: str, s0: int, s1: int) -> bool:
+    """text[s0:s1] names a fresh time: "on Monday", "overnight", "hours later", "اليوم", "فجر"."""
+    return _FRESH.search(text, s0, s1) >= 0
 
 
 def _old_year_after(text: str, end: int, sentence_end: int, lang: str) -> bool:
@@ -118,6 +159,9 @@ def _old_year_after(text: str, end: int, sentence_end: int, lang: str) -> bool:
     window = text[end:limit]
     if "19" not in window and "20" not in window:
         return False  # no year: the common case
+    on = _ON_DATE.match(text, end, limit)  # "surrendered on Nov. 18, 1991": the date's own punctuation
+    if on is not None:
+        return int(on.group(1)) < _THIS_YEAR - _RECENT_YEARS
     stop = _CLAUSE_PUNCT.search(text, end, limit)
     m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
     return m is not None and int(m.group(1)) < _THIS_YEAR - _RECENT_YEARS
@@ -160,6 +204,23 @@ _WAR_RELATIVE: Final = re.compile(
         r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\S*\s+(?:\S+\s+){0,4}?(?:التي|الذي)\s+(?:\S+\s+){0,5}$"
     )
 )
+
+
+# A whole war as the subject of a toll: "The conflict has killed more than 150,000 people", "Sudan's war,
+# which began in April 2023, has killed tens of thousands", "the 14-month war killed more than 4,000".
+_WAR_SUBJECT: Final = re.compile(
+    fold_pattern(
+        r"\b(?:war|conflict|insurgency|civil war)(?:,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
+        r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
+        r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+){0,3}\s+(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
+        r"(?:\S+\s+){0,3}$"
+    )
+)
+
+
+def war_toll(text: str, start: int, sentence_start: int) -> bool:
+    """The casualty trigger at `start` counts the toll of a whole war (see _WAR_SUBJECT)."""
+    return _WAR_SUBJECT.search(text, max(sentence_start, start - 140), start) is not None
 
 
 def _war_toll_background(before: str) -> bool:
@@ -261,6 +322,8 @@ _DENIED_AFTER: Final = re.compile(
         r"|\b(?:was|were|is|are)\s+"
         r"(?:(?:pure|mere|simply|nothing but|totally|completely|utterly|entirely)\s+)?"
         r"(?:false|untrue|baseless|unfounded|fake|fabricated|propaganda|lies|nonsense|disinformation|rumou?rs?)\b"
+        r"|\bcall(?:ing|ed|s)?\s+(?:them|it|the\s+(?:reports?|claims?))\s+[\"'“]?(?:(?:a|an|pure|mere)\s+)?"
+        r"(?:false|untrue|baseless|unfounded|fake|fabricated|propaganda|lies|nonsense|disinformation|rumou?rs?)\b"
         r"|(?<!\w)(?:بأنها|بأنه|أنها|انها)\s+(?:مجرد\s+)?(?:شائعات|كاذب\S*|عاري\S*|ملفق\S*|مفبرك\S*|أكاذيب|دعاي\S*"
         r"|غير صحيح\S*|لا أساس)"
         r"|(?<!\w)عاري\S* (?:عن|من) الصحة|(?<!\w)لا أساس لها"
@@ -281,7 +344,7 @@ _DENIAL_OF_REPORT: Final = re.compile(
         r"|(?<!\w)(?:صحة\s+)?ما\s+(?:\S+\s+){0,10}?(?:عن|حول|بشأن)(?!\w)"
         r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+){0,3}?"
         r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w))"
-        r"(?:\s+\S+){0,4}?\s*$"
+        r"(?:\s+\S+){0,6}?\s*$"
     )
 )
 DENIAL_WINDOW: Final = 240
@@ -470,7 +533,7 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "the capture of X would ...", "the fall of the city was inevitable"
     if (" which " in left or " that " in left) and _war_toll_background(left):
         return True  # "the war, which has killed tens of thousands"
-    if _COURT_OR_PAST_EN.found_in(left):
+    if _COURT_OR_PAST_EN.found_in(left) or _verdict_before(text, start, sentence_start):
         return True  # "charged with killing 300", "the anniversary of the city's liberation"
     if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
         return True
@@ -520,6 +583,19 @@ def _past(text: str, start: int, end: int) -> bool:
     """The trigger's first word is a past tense or participle ("surrendered", "took")."""
     word = text[start:end].split(" ", 1)[0]
     return word.endswith("ed") or word in _PAST_VERB
+
+
+# A verdict's grounds, however long the charge between: "found the men guilty of crimes against humanity,
+# including murder and persecution, for the killing of at least 72 civilians".
+_VERDICT_EN: Final = re.compile(
+    r"\b(?:guilty|convicted|sentenced|acquitted|jailed)\b[^.;]{0,160}\b(?:for|of|over)\s+(?:the\s+)?$"
+)
+_VERDICT_WORDS: Final = ("guilty", "convict", "sentenc", "acquit", "jailed")
+
+
+def _verdict_before(text: str, start: int, sentence_start: int) -> bool:
+    window = text[max(sentence_start, start - 200) : start]
+    return any(w in window for w in _VERDICT_WORDS) and _VERDICT_EN.search(window) is not None
 
 
 # A charge, a trial or a verdict names an accusation, not a reported toll ("charged with killing 300",

@@ -172,7 +172,7 @@ _SURRENDER_OBJECT_EN: Final = re.compile(
     r"\s+(?:(?:its|their|his|her|the|a|an|all|some|most|much|early|recent|earlier|[\w.-]*\d[\w.-]*|\w+-\w+)"
     r"\s+){0,3}"
     r"(?:gains?|lead|advantage|title|crown|points?|initiative|momentum|edge|ground\s+to\s+rivals|profits?"
-    r"|rights?|privacy|passports?|licen[cs]es?|data|documents)\b"
+    r"|rights?|privacy|passports?|licen[cs]es?|data|documents|(?:whole\s+)?regions|sovereignty)\b"
 )
 _SURRENDER_FIGURATIVE_AR: Final = re.compile(
     fold_pattern(
@@ -188,7 +188,10 @@ _KILL_OBJECT_EN: Final = re.compile(
 )
 _KILL_VERB_EN: Final = ("kill ", "kills ", "killed ", "killing ")
 _FAMILIES_OF: Final = re.compile(
-    fold_pattern(r"(?:\bfamilies\s+of\s+(?:the\s+)?|(?<!\w)[وفل]?(?:عائلات|أسر|ذوي|أهالي|أقارب)\s+)$")
+    fold_pattern(
+        r"(?:\b(?:families|relatives|father|mother|widow)\s+of\s+(?:one\s+of\s+)?(?:the\s+)?"
+        r"|(?<!\w)[وفل]?(?:عائلات|عائلة|أسر|ذوي|أهالي|أقارب|والد|والدة|شقيق|شقيقة|أرملة)\s+(?:أحد\s+)?)$"
+    )
 )
 
 
@@ -296,7 +299,8 @@ _CIVIL_EN: Final = WordScanner(
         r"(?:match(?:es)?|league|title(?: race)?|cup|qualifiers?|qualifying|tournament|championship|season"
         r"|goals?|striker|midfielder|goalkeeper|coach|stadium|fans|points?\s+(?:against|from|at|in)|draw"
         r"|\d+-\d+|market(?: share)?|shares|stocks?|investors|revenue|sales|profits?|automaker|carmaker"
-        r"|compan(?:y|ies)|brand|box office|customers|parliament|lawmakers|mps|backbenchers"
+        r"|compan(?:y|ies)|brand|box office|customers|parliament|lawmakers?|mps|backbench\w*|central bank"
+        r"|speculators|inflation|interest rates?"
         r"|opposition leader|by-elections?|elections?|voters|polls|budget|brussels)"
     )
     + r"\b"

@@ -17,7 +17,7 @@ from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, DENY_VERB, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
-from .negation import DENIAL_WINDOW, denied_report_before, is_negated
+from .negation import DENIAL_WINDOW, denied_report_before, fresh, is_negated, stale_sentence, war_toll
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
 from .objects import (
@@ -116,6 +116,14 @@ def _has_area_cue(text: str) -> bool:
     return "km" in text or "sq" in text or _KM_AR in text or _KILOMETRE_AR in text
 
 
+_ABBREVIATIONS: Final = frozenset(
+    (
+        *("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"),
+        *("gen", "lt", "col", "maj", "capt", "sgt", "brig", "st", "mr", "mrs", "dr"),
+    )
+)
+
+
 def _sentences(text: str) -> list[int]:
     starts = [0]
     size = len(text)
@@ -127,6 +135,8 @@ def _sentences(text: str) -> list[int]:
         one_letter = e - s == 1 and s and text[s] != "\n" and "a" <= text[s - 1] <= "z"
         if one_letter and (s == 1 or not (text[s - 2].isalnum() or text[s - 2] == "_")):
             continue  # "u.s.", "p.m.": a one-letter word before the point
+        if e - s == 1 and text[s] == "." and text[max(0, s - 5) : s].rsplit(" ", 1)[-1] in _ABBREVIATIONS:
+            continue  # "Nov. 18, 1991", "Gen. Burhan": an abbreviation, not a sentence end
         starts.append(e)
     return starts
 
@@ -138,6 +148,9 @@ class _SentenceContext:
         self.text, self.starts, self.lang = text, starts, lang
         self._natural: dict[int, bool] = {}
         self._civilian: dict[int, bool] = {}
+        self._stale: dict[int, bool] = {}
+        # Where the article's body begins: after its headline and lede (blank-line paragraphs).
+        self.body_start = _body_start(text)
 
     def _span(self, sent: int) -> tuple[int, int]:
         s1 = self.starts[sent + 1] if sent + 1 < len(self.starts) else len(self.text)
@@ -151,7 +164,24 @@ class _SentenceContext:
             return True
         if s0 <= deny_verb >= start - DENIAL_WINDOW and denied_report_before(self.text, start, s0):
             return True
-        return family in _VIOLENT_DEATH and self.natural(sent)  # an earthquake, a flood, a disease, a crime
+        if s0 >= self.body_start and self.stale(sent):
+            return True  # an old year and no fresh time anchor, in the body of an article: background
+        if family in _VIOLENT_DEATH:
+            return self.natural(sent) or war_toll(self.text, start, s0)  # a disaster, a crime, a war's toll
+        return False
+
+    def stale(self, sent: int) -> bool:
+        """negation.stale_sentence, or the sentence before it in the same paragraph is stale and this one
+        names no fresh time either ("... seized El Fasher in late October 2025. U.N. investigators say
+        RSF fighters killed hundreds ...")."""
+        if sent not in self._stale:
+            s0, s1 = self._span(sent)
+            stale = stale_sentence(self.text, s0, s1)
+            if not stale and sent and self.starts[sent - 1] >= self.body_start:
+                same_paragraph = "\n" not in self.text[self.starts[sent - 1] : s0].rstrip(" ")[:-1]
+                stale = same_paragraph and self.stale(sent - 1) and not fresh(self.text, s0, s1)
+            self._stale[sent] = stale
+        return self._stale[sent]
 
     def natural(self, sent: int) -> bool:
         """Its deaths have a natural, medical, accidental or criminal cause (objects.non_conflict_deaths)."""
@@ -164,6 +194,21 @@ class _SentenceContext:
         if sent not in self._civilian:
             self._civilian[sent] = civilian_context(self.text, *self._span(sent), self.lang)
         return self._civilian[sent]
+
+
+_PARAGRAPH: Final = re.compile(r"\n\s*\n")
+_LEDE_PARAGRAPHS: Final = 2  # the headline and the lede
+
+
+def _body_start(text: str) -> int:
+    """Where the third blank-line paragraph begins (the headline and lede come first), else the end."""
+    if "\n" not in text:
+        return len(text)
+    breaks = _PARAGRAPH.finditer(text)
+    for i, m in enumerate(breaks, start=1):
+        if i == _LEDE_PARAGRAPHS:
+            return m.end()
+    return len(text)
 
 
 def _triggers(
@@ -318,8 +363,12 @@ def _assemble(
 def _figures(
     text: str, norm: Normalized, found: list[tuple[int, Found]]
 ) -> tuple[list[Figure], list[FigureDetail], dict[Label, list[tuple[int, int, int]]], set[int]]:
-    """Figures and their details in original offsets, evidence spans per label, ids of triggers used."""
+    """Figures and their details in original offsets, evidence spans per label, ids of triggers used.
+
+    A figure the article states again (the headline's "kills three", then the lede's "killed three
+    people") is listed once, at its first statement; the repeat still counts as evidence."""
     spans: dict[Label, list[tuple[int, int, int]]] = {}
+    seen: set[tuple[str, float, bool]] = set()
     figures: list[Figure] = []
     details: list[FigureDetail] = []
     used: set[int] = set()
@@ -337,8 +386,10 @@ def _figures(
             w0, w1 = o1, o1
         elif offsets is not None:
             w0, w1 = w0 + bisect_right(offsets, w0), w1 + bisect_right(offsets, w1)
-        figures.append(_figure({"kind": f.kind, "count": f.count, "who": text[w0:w1], "bound": f.bound}))
-        details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
+        if (f.kind, f.count, f.subgroup) not in seen:
+            seen.add((f.kind, f.count, f.subgroup))
+            figures.append(_figure({"kind": f.kind, "count": f.count, "who": text[w0:w1], "bound": f.bound}))
+            details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
         lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
         if f.trigger:
             used.add(id(f.trigger))

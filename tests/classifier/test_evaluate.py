@@ -17,6 +17,7 @@ BLIND3 = Path(__file__).parent / "fixtures" / "heldout_blind3.jsonl"
 BLIND4 = Path(__file__).parent / "fixtures" / "heldout_blind4.jsonl"
 BLIND5 = Path(__file__).parent / "fixtures" / "heldout_blind5.jsonl"
 BLIND6 = Path(__file__).parent / "fixtures" / "heldout_blind6.jsonl"
+BLIND7 = Path(__file__).parent / "fixtures" / "heldout_blind7.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -108,3 +109,12 @@ def test_sixth_blind_set_meets_targets() -> None:
     labels F1 en 0.952 / ar 0.900, figures 0.918, negatives flagged 9.1 %; its error families were then
     fixed in general, so this set is no longer blind)."""
     _check_targets(BLIND6)
+
+
+def test_seventh_blind_set_of_whole_articles_meets_targets() -> None:
+    """Whole articles (headline, lede, body, background paragraphs) by two independent annotators (first
+    blind score: labels F1 en 0.741 / ar 0.789, figures 0.669, negatives flagged 76 %, since every
+    background paragraph's old battle or toll was read as news; after the article rules were written
+    on the English half, the Arabic half, not yet seen, scored labels F1 0.918 and 33 % flagged; both
+    halves were then fixed, so this set is no longer blind)."""
+    _check_targets(BLIND7)

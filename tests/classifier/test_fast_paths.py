@@ -151,3 +151,26 @@ def test_value_of_digits_with_and_without_a_scale() -> None:
         (46, 51, 1200.0),
         (56, 66, 21.0),
     ]
+
+
+_COUNT_CUES = normalize_text(
+    "up down revised raised from an initial estimate of toll rescued freed released arrested another at least"
+    " more than vehicles tanks بعد أن كانت كان مقارنة ب أفرج عن حرر أنقذ اعتقل نحو أكثر من عربات منازل"
+).split()
+_COUNT_TEXT = st.lists(st.sampled_from([*_COUNT_CUES, "12", "٤٠", ",", "-", "\n", "the", "people"]), max_size=14)
+
+
+@settings(max_examples=500)
+@given(_COUNT_TEXT, _COUNT_TEXT)
+def test_not_a_count_gates_are_the_plain_regexes(before: list[str], after: list[str]) -> None:
+    """figures._not_a_count tests substrings before its regexes: the same answer as the regexes alone."""
+    left = " ".join(before)
+    text = f"{left} 12 {' '.join(after)}"
+    n = NumberMatch(len(left) + 1, len(left) + 3, 12.0)
+    plain = bool(
+        (figures._LIST_MARKER.match(text, n.end) and not text[max(0, n.start - 2) : n.start].strip())
+        or figures._MATERIEL.match(text, n.end, n.end + 40)
+        or figures._EARLIER.search(text, max(0, n.start - 50), n.start)
+        or figures._OTHER_VERB_BEFORE.search(text, max(0, n.start - 40), n.start)
+    )
+    assert figures._not_a_count(text, 0, n) == plain

@@ -763,3 +763,71 @@ def test_set6_forms_that_report_a_change(text: str, label: str) -> None:
 def test_set6_figures(text: str, expected: list[tuple[str, float]]) -> None:
     """Names with digits, rescued people and list markers are no counts; كلم, سوى and يرفع are read."""
     assert _figures(text) == sorted(expected)
+
+
+# Set 7: whole articles. The news sits in the headline and lede; the body's background paragraphs (an
+# old year and no fresh time, an Arabic pluperfect, "at the time") recount old battles and tolls.
+_ARTICLE_EN = (
+    "Rebels seize border town after two-day battle\n\n"
+    "GOMA (Reuters) - Rebels took control of the border town of Bunagana on Tuesday after two days of "
+    "fighting, residents said.\n\n"
+    "The army did not comment.\n\n"
+    "The rebels first captured Bunagana in June 2022 and held it for a year. Fighting in the province "
+    "killed more than 3,000 people that year.\n\n"
+    "The war, which began in 2021, has killed tens of thousands of people."
+)
+_ARTICLE_AR = (
+    "الجيش يستعيد السيطرة على بلدة في ريف حلب\n\n"
+    "أعلن الجيش اليوم استعادة السيطرة على بلدة دير حافر بعد اشتباكات عنيفة.\n\n"
+    "وقال مصدر عسكري إن العمليات مستمرة.\n\n"
+    "وكانت الفصائل قد سيطرت على البلدة قبل أشهر، ما أدى إلى مقتل 40 شخصا."
+)
+_BODY_NEWS_EN = (
+    "Drone strike hits market\n\n"
+    "KHARKIV - A Russian drone hit a market in Kharkiv, officials said.\n\n"
+    "The region has seen heavy fighting since 2022.\n\n"
+    "Hours later, a second strike killed four people in the suburb of Pisochyn."
+)
+
+
+def test_background_paragraphs_of_an_article_are_not_news() -> None:
+    """The lede's capture is reported once; the 2022 capture, its toll and the war's toll are not."""
+    result = classify(_ARTICLE_EN, "en")
+    assert result.labels == ["territorial_change"]
+    assert [f.count for f in result.figures] == []
+
+
+def test_arabic_pluperfect_paragraph_is_background() -> None:
+    """"وكانت الفصائل قد سيطرت ... ما أدى إلى مقتل 40": an old capture and its toll, not today's news."""
+    result = classify(_ARTICLE_AR, "ar")
+    assert result.labels == ["territorial_change"]
+    assert [f.kind for f in result.figures] == []
+
+
+def test_a_body_sentence_with_a_fresh_time_is_news() -> None:
+    """"Hours later, a second strike killed four": a fresh time keeps a body sentence's toll."""
+    assert _figures(_BODY_NEWS_EN) == [("killed", 4)]
+
+
+def test_a_repeated_figure_is_listed_once() -> None:
+    """The headline's toll and the lede's are one figure; two different tolls stay two."""
+    text = "Strike kills 12 in Sumy\n\nA missile strike killed 12 people in Sumy on Monday and wounded 30."
+    assert _figures(text) == [("injured", 30), ("killed", 12)]
+
+
+NOT_NEWS_7 = [
+    ("en-abbreviated-date", "After the garrison surrendered on Nov. 18, 1991, troops moved in."),
+    ("en-war-subject", "The conflict has killed more than 150,000 people, according to monitors."),
+    ("en-verdict", "Judges found the men guilty of war crimes, including torture, for the killing of 40 villagers."),
+    ("en-called-fabricated", "A spokesman dismissed reports that troops had abandoned the town, calling them fabricated."),
+    ("en-pressed-for", "Beirut pressed for an Israeli withdrawal from the five hilltops."),
+    ("ar-relative-of-victim", "وقال والد أحد الضحايا إن العائلات تنتظر العدالة منذ سنوات."),
+    ("ar-obligation", "وقال القائد إن عليهم أن يختاروا بين الاستسلام أو الهزيمة."),
+    ("en-figurative-bank", "A lawmaker accused the central bank of surrendering to speculators."),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_7], ids=[t[0] for t in NOT_NEWS_7])
+def test_set7_old_dates_war_tolls_verdicts_and_rebuttals(text: str) -> None:
+    """Old dates written with abbreviations, a war's own toll, verdicts, rebutted reports, demands."""
+    assert _labels(text) == []
