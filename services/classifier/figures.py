@@ -135,7 +135,10 @@ _FATE_VERB_EN: Final = re.compile(
 # Materiel counts no people: "destroyed 22 combat vehicles", "سلموا خمس عربات قتالية".
 _MATERIEL: Final = _c(
     r"\s*(?:[\w-]+\s+)?(?:vehicles|tanks|trucks|pickups|drones|aircraft|helicopters|boats|rifles|weapons"
-    r"|guns|rockets|missiles|shells|mortars|houses|homes|buildings|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة"
+    r"|guns|rockets|missiles|shells|mortars|houses|homes|buildings"
+    # informants: "two security sources told AFP"
+    r"|sources?|officials?|witness(?:es)?|diplomats?|analysts?|spokesm[ae]n|مصادر|مصدر|مسؤولين|شهود"
+    r"|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة"
     r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق)(?!\w)"
 )
 # An earlier figure the new one replaces: "rose to 50, up from an initial estimate of 20".

@@ -69,7 +69,10 @@ _EN: Final[dict[str, str]] = {
     "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
     r"|turn(?:ed|s|ing)? (?:themselves|himself|herself) in"
     r"|(?:gave|given|giving|give) (?:themselves|himself|herself) up"
-    r"|laid down (?:their |his )?(?:arms|weapons)",
+    r"|(?:laid|lay|lays|laying) down (?:their |his )?(?:arms|weapons)"
+    # "Eight NPA rebels yield to Army"
+    r"|yield(?:s|ed)?(?= to (?:the )?(?:[\w-]+ ){0,2}"
+    r"(?:army|troops|soldiers|forces|police|military|authorities)\b)",
     "recapture": r"recaptur(?:e|es|ed|ing)|re-?took|re-?tak(?:e|es|en|ing)|regain(?:s|ed|ing)?"
     r"|reclaim(?:s|ed|ing)?|re-?seiz(?:e|ed|es)|won back|back under (?:the )?control",
     "capture": r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|(?:took|take|takes|taken|taking|gained?"
@@ -121,7 +124,8 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     "injure": r"جرح(?:ى|وا|ت)?|جريح(?:اً|ا|ان|ين)?|إصابة|إصابات|أصيب(?:ت|وا)?|مصاب(?:ا|ين|ون)?"
     r"|[يت]صيب(?:ون|ان)?"
     r"|حصيلة (?:الجرحى|المصابين|الإصابات)",
-    "kill": r"قتل(?:ى|ت|وا)?|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
+    # first person plural too: military statements say "قتلنا 60 من عناصر الميليشيا", "سيطرنا على"
+    "kill": r"قتل(?:ى|ت|وا|نا)?|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
     r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)|فارق(?:ت|وا)?(?=(?: \S+){0,4}? الحياة(?!\w))"
     r"|استشهاد|استشهد(?:ت|وا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
@@ -131,21 +135,21 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     "surrender": r"استسلم(?:ت|وا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
     rf"|سلم(?:ت|وا|ا|تا)?{_SELF_AR}|[يت]سلم(?:ون|ان)?{_SELF_AR}|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
-    "recapture": r"استعاد(?:ت|وا)?|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
+    "recapture": r"استعاد(?:ت|وا)?|استعدنا|استعادة|استرجع(?:ت|وا)?|استرجاع|إعادة السيطرة"
     r"|[يت](?:ستعيد|سترجع)(?:ون|ان)?(?: السيطرة على)?",
-    "capture": rf"سيطر(?:ت|وا)?{_CONTROL_OVER}|[يت]سيطر(?:ون|ان)?{_CONTROL_OVER}"
+    "capture": rf"سيطر(?:ت|وا|نا)?{_CONTROL_OVER}|[يت]سيطر(?:ون|ان)?{_CONTROL_OVER}"
     r"|سيطرة(?: \S+){0,2}? على(?:ها|ه|هم)?"
-    r"|سيطرت(?:ها|هم|ه)(?: \S+){0,2}? على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
-    r"|(?:بسط|فرض)(?:ت|وا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
+    r"|سيطرت(?:ها|هم|ه|نا)(?: \S+){0,2}? على|طرد(?:ت|وا)?(?: \S+){0,3}? من"
+    r"|(?:بسط|فرض)(?:ت|وا|نا)? (?:سيطرت\S*|السيطرة)|استول(?:ت|وا|ى)(?: [^\s،.؛]+){0,5}? على|الاستيلاء على"
     # "تطهير 4 أحياء من عناصر الميليشيا" (not "تطهير عرقي", ethnic cleansing)
     r"|تطهير(?! عرقي)|طهر(?:ت|وا)?|[يت]طهر(?:ون|ان)?"
-    r"|حرر(?:ت|وا)?|[يت]حرر(?:ون|ان)?|تحرير|انتزع(?:ت|وا)?|[يت]نتزع(?:ون|ان)?"
+    r"|حرر(?:ت|وا|نا)?|[يت]حرر(?:ون|ان)?|تحرير|انتزع(?:ت|وا)?|[يت]نتزع(?:ون|ان)?"
     r"|اقتحم(?:ت|وا)? (?:مدينة|بلدة|قرية)"
     # "قوة مشتركة تسلّمت المعسكر": took over a place handed to it
     r"|تسلم(?:ت|وا)(?: \S+){0,3}? (?:ال)?"
     r"(?:معسكر|مدينة|بلدة|قرية|قاعدة|مطار|مقر|مواقع|موقع|منطقة|حي|معبر|ميناء)"
     r"|[يت]ستول(?:ي|ون|يان)(?: [^\s،.؛]+){0,5}? على|[يت]دخل(?:ون|ان)? (?:مدينة|بلدة|قرية|مركز)"
-    r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز)"
+    r"|سقوط (?:مدينة|بلدة|قرية|مدن|بلدات|قرى|معقل|مطار|قاعدة|مركز|مقر|معسكر|حامية|ثكنة)"
     r"|سقطت? (?:\S+ ){0,3}?(?:بيد|في يد|بأيدي|في أيدي)"
     r"|(?:دخل(?:ت|وا)?(?: \S+){0,8}?|دخول(?:ها|هم|ه)?) (?:مدينة|بلدة|قرية|مركز)"
     r"|(?:باتت|بات|أصبحت|أصبح|صارت|صار|أضحت|أضحى)(?: [^\s،.؛]+){0,3}? تحت (?:سيطرة|سيطرت)\S*",
@@ -234,7 +238,9 @@ _NEG_EN = (
     r"|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
     r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential"
     # a correction of an earlier report, an explainer headline ("How Palmyra fell, was retaken ...")
-    r"|misstated|misreported|how)\b"
+    r"|misstated|misreported|how"
+    # "we can't surrender the sky", "a truce that looks like the other side's surrender"
+    r"|cannot|can't|won't|don't|didn't|wouldn't|couldn't|looks? like|as if|as though)\b"
     r"|\bto\s*$"
 )
 _NEG_AR_WORDS = fold_pattern(
@@ -256,6 +262,10 @@ _NEG_AR_WORDS = fold_pattern(
     r"|الهدف|هدفها|هدفه|عزم|عزمها|عزمه|يشكك|تشكك|شكك"
     # an obligation or a choice put to them: "وعليهم أن يختاروا بين الاستسلام أو الهزيمة"
     r"|عليهم|يختاروا|يختار|خيار|الخيار"
+    # negotiating over it, or in exchange for something: "يفاوضون على تسليم السلاح مقابل انسحاب القوات"
+    r"|يفاوض|تفاوض|يفاوضون|يتفاوض|يتفاوضون|التفاوض|مقابل"
+    # a slogan or a refusal: "شعار «لا استسلام»"
+    r"|شعار"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {

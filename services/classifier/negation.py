@@ -59,6 +59,11 @@ _ADJ_AR: Final = WordScanner(
 _AR_PURPOSE: Final = re.compile(
     fold_pattern(r"^[وف]?لل?(?:تحرير|تطهير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء|استرجاع|إعادة)")
 )
+# A purpose masdar a few words before a coordinated trigger ("لتسليم أسلحتها والاستسلام").
+_PURPOSE_BEFORE_AR: Final = re.compile(
+    fold_pattern(r"(?<!\w)لل?(?:تحرير|تطهير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء)\S*(?:\s+\S+){0,2}\s*$")
+)
+_WA: Final = "و"
 _MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
 # Background in a relative clause or aside dated to a year or a month: "the town, which IS seized in
 # 2014, ...", "المدينة التي سيطر عليها التنظيم عام 2014", "the city, which the army took in June, ...".
@@ -199,7 +204,7 @@ def _dated_background(text: str, start: int, end: int, before: str, arabic: bool
 # thousands", "a war that has left more than 2,000 people dead", "الحرب التي خلفت أكثر من 150 ألف قتيل".
 _WAR_RELATIVE: Final = re.compile(
     fold_pattern(
-        r"\b(?:war|conflict|insurgency|uprising)\s*,?\s+(?:which|that)\s+(?:has|had|have)\s+"
+        r"\b(?:war|conflict|insurgency|uprising)\s*,?\s+(?:which|that)\s+(?:(?:has|had|have)\s+)?"
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
         r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\S*\s+(?:\S+\s+){0,4}?(?:التي|الذي)\s+(?:\S+\s+){0,5}$"
     )
@@ -214,13 +219,23 @@ _WAR_SUBJECT: Final = re.compile(
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
         r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+){0,3}\s+(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
         r"(?:\S+\s+){0,3}$"
+        # the war itself as the subject of the verb: "حرب قتلت عشرات الآلاف"
+        r"|(?<!مخلفات )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\s+$"
     )
 )
 
 
+_WAR_WORDS: Final = ("war", "conflict", "insurgency", *(fold_pattern(w) for w in ("حرب", "نزاع", "صراع")))
+
+
 def war_toll(text: str, start: int, sentence_start: int) -> bool:
     """The casualty trigger at `start` counts the toll of a whole war (see _WAR_SUBJECT)."""
-    return _WAR_SUBJECT.search(text, max(sentence_start, start - 140), start) is not None
+    lo = max(sentence_start, start - 140)
+    window = text[lo:start]
+    # every _WAR_SUBJECT match holds one of these: substring tests before the regex
+    if not any(w in window for w in _WAR_WORDS):
+        return False
+    return _WAR_SUBJECT.search(text, lo, start) is not None
 
 
 def _war_toll_background(before: str) -> bool:
@@ -340,7 +355,8 @@ _DENIAL_OF_REPORT: Final = re.compile(
         r"(?:(?<!\w)[وف]?(?:نفى|نفت|ينفي|تنفي|نفوا|كذب\S*|[يت]?كذب\S*|فند\S*|[يت]فند\S*|دحض\S*)"
         r"|\b(?:den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|rebuff\w*))(?!\w)"
         r"[^.!?؛;]{0,140}?"
-        r"(?:\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|suggestions?)\s+(?:of|that|about|on)\b"
+        r"(?:\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|suggestions?)\s+(?:[\w-]+\s+){0,4}?"
+        r"(?:of|that|about|on)\b"
         r"|(?<!\w)(?:صحة\s+)?ما\s+(?:\S+\s+){0,10}?(?:عن|حول|بشأن)(?!\w)"
         r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+){0,3}?"
         r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w))"
@@ -485,7 +501,12 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "المدينة التي سيطر عليها التنظيم عام 2014", "الحرب التي خلفت أكثر من 150 ألف قتيل"
     if _COURT_OR_PAST_AR.found_in(left, text):
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
-    if _AR_PURPOSE.match(text[start:end]) or _ADJ_AR.found_in(left, text):
+    if (
+        _AR_PURPOSE.match(text[start:end])
+        or _ADJ_AR.found_in(left, text)
+        # "48 ساعة لتسليم أسلحتها والاستسلام": coordinated with a purpose
+        or (text.startswith(_WA, start) and _PURPOSE_BEFORE_AR.search(left, max(0, len(left) - 40)))
+    ):
         return True
     if nominal:  # a masdar: "السيطرة على", "تسليم أنفسهم"
         if _predicted(text, end, True):
@@ -616,7 +637,7 @@ _COURT_OR_PAST_AR: Final = WordScanner(
                 fold_pattern(r"متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|مدان\S*|يحاكم|تحاكم")
             )
             + r"(?: \S+){0,3}\s*$",
-            fold_pattern(r"[وفبل]?(?:ال)?ذكرى(?!\w)"),
+            fold_pattern(r"[وفبل]?(?:ال)?(?:ذكرى|ذكرا)(?:ها|ه)?(?!\w)"),
             fold_pattern(
                 r"(?:بعد|منذ) (?:\S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)|عامين|سنتين|عقدين|عام|سنة)"
                 r"(?: \S+)? (?:من|على)(?: \S+)?\s*$"

@@ -44,7 +44,8 @@ _PERSON_OBJECT_EN: Final = re.compile(
 _PERSON_BEFORE_EN: Final = re.compile(
     r"\b(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|suspects|people"
     r"|civilians|hostages|troops|jihadists|insurgents|journalists|workers|men|women|children|officers"
-    r"|policemen|sailors|crew|tourists|nationals|citizens|students|villagers|residents|him|her|them)\s+"
+    r"|policemen|sailors|crew|tourists|nationals|citizens|students|villagers|residents|drivers|passengers"
+    r"|farmers|traders|staff|employees|aid workers|him|her|them)\s+"
     # a passive auxiliary: "were captured", "had been seized", "were reportedly captured"; "troops have
     # captured" is an active perfect and keeps its place object
     r"(?:(?:who|that)\s+)?(?P<aux>(?:(?:had|have|has)\s+)?(?:were|was|are|is|being|been)\s+"
@@ -56,7 +57,7 @@ _PERSON_OBJECT_AR: Final = re.compile(
         r"^\s*(?:\S+\s+)?(?:\d[\d,.]*\s+)?(?:جزءا? من\s+)?"
         r"(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
         # people freed: "حررت القوات 12 مختطفا"
-        r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*"
+        r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*|مواشي\S*|ماشية|أغنام|قطعان"
         # not an area: a match, a market, a fire, power
         r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
         r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
@@ -176,8 +177,8 @@ _SURRENDER_OBJECT_EN: Final = re.compile(
 )
 _SURRENDER_FIGURATIVE_AR: Final = re.compile(
     fold_pattern(
-        r"\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط"
-        r"|لهدف\S*|لأهداف|للخسارة)(?!\w)"
+        r"[»\"”']?\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط"
+        r"|لهدف\S*|لأهداف|للخسارة|لإملاءات|لمطالب|لضغط\S*)(?!\w)"
     )
 )
 _KILL_OBJECT_EN: Final = re.compile(

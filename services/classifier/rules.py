@@ -135,7 +135,8 @@ def _sentences(text: str) -> list[int]:
         one_letter = e - s == 1 and s and text[s] != "\n" and "a" <= text[s - 1] <= "z"
         if one_letter and (s == 1 or not (text[s - 2].isalnum() or text[s - 2] == "_")):
             continue  # "u.s.", "p.m.": a one-letter word before the point
-        if e - s == 1 and text[s] == "." and text[max(0, s - 5) : s].rsplit(" ", 1)[-1] in _ABBREVIATIONS:
+        sp = text.rfind(" ", s - 6, s) if e - s == 1 and text[s] == "." else -1
+        if sp >= 0 and text[sp + 1 : s] in _ABBREVIATIONS:
             continue  # "Nov. 18, 1991", "Gen. Burhan": an abbreviation, not a sentence end
         starts.append(e)
     return starts

@@ -62,9 +62,9 @@ _UNIT_AFTER: Final = _c(
     r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم|-?stor(?:e?y|eys|ies)\b|-?floors?\b"
     r"|طوابق|طابق)"
     r"|(?P<percent>%|percent|per cent|٪|بالمئة|بالمائة|في المئة|في المائة)"
-    r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?|قرى|قرية|قريتين|قريتان)"
-    r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|wards?|أحياء|حي|حيين)"
-    r"|(?P<localities>towns?|localities|locations|areas|positions|بلدات|بلدة|بلدتين|مناطق|مواقع|نقاط))(?!\w))"
+    r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?|قرى|قرية|قريتين|قريتان|قريتي)"
+    r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|wards?|أحياء|حي|حيين|حيي)"
+    r"|(?P<localities>towns?|localities|locations|areas|positions|بلدات|بلدة|بلدتين|بلدتي|مناطق|مواقع|نقاط))(?!\w))"
 )
 _AL: Final = fold_pattern("ال")
 _TOTAL_EN: Final = (

@@ -18,6 +18,7 @@ BLIND4 = Path(__file__).parent / "fixtures" / "heldout_blind4.jsonl"
 BLIND5 = Path(__file__).parent / "fixtures" / "heldout_blind5.jsonl"
 BLIND6 = Path(__file__).parent / "fixtures" / "heldout_blind6.jsonl"
 BLIND7 = Path(__file__).parent / "fixtures" / "heldout_blind7.jsonl"
+BLIND8 = Path(__file__).parent / "fixtures" / "heldout_blind8.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -118,3 +119,11 @@ def test_seventh_blind_set_of_whole_articles_meets_targets() -> None:
     on the English half, the Arabic half, not yet seen, scored labels F1 0.918 and 33 % flagged; both
     halves were then fixed, so this set is no longer blind)."""
     _check_targets(BLIND7)
+
+
+def test_eighth_blind_set_meets_targets() -> None:
+    """50 whole articles (live blogs, features, reports with updates in the body) and 80 feed items by
+    four independent annotators, written after the article rules (first blind score: labels F1 en 0.932
+    / ar 0.889, figures 0.915, negatives flagged 15.0 %; its families were then fixed in general, so
+    this set is no longer blind)."""
+    _check_targets(BLIND8)

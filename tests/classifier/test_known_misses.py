@@ -831,3 +831,41 @@ NOT_NEWS_7 = [
 def test_set7_old_dates_war_tolls_verdicts_and_rebuttals(text: str) -> None:
     """Old dates written with abbreviations, a war's own toll, verdicts, rebutted reports, demands."""
     assert _labels(text) == []
+
+
+# Set 8: first-person military statements, "yield to the army", "lay down arms", the construct dual
+# "قريتي", the fall of a headquarters; negotiations, a government "surrendering" to a lender, informants.
+STILL_NEWS_8 = [
+    ("ar-we-took", "الجيش: سيطرنا على معسكر الشجرة وقتلنا 25 من عناصر الميليشيا", "territorial_change"),
+    ("ar-we-killed", "بيان: قتلنا 25 من عناصر الميليشيا في محور بابنوسة", "casualty_update"),
+    ("en-yield", "Twelve rebels yield to government troops in the hills", "surrender"),
+    ("en-lay-down", "Forty militants lay down arms before the district governor", "surrender"),
+    ("ar-fall-of-hq", "سقوط مقر اللواء الثالث في المدينة بيد الفصائل", "territorial_change"),
+]
+NOT_NEWS_8 = [
+    ("ar-negotiating", "الأهالي يفاوضون على تسليم السلاح مقابل انسحاب القوات من محيط البلدة"),
+    ("ar-lender", "نائب: الحكومة «استسلمت» لإملاءات المقرضين الدوليين"),
+    ("en-war-past-simple", "The war, which killed more than 300,000 people, left the economy in ruins."),
+]
+FIGURES_8 = [
+    ("ar-construct-dual", "القوات سيطرت على قريتي الدبسية والمزرعة غرب المدينة", [("captured_villages", 2)]),
+    ("en-informants", "Gunmen killed 9 villagers and wounded 14 others, two local sources said.", [("injured", 14), ("killed", 9)]),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), [t[1:] for t in STILL_NEWS_8], ids=[t[0] for t in STILL_NEWS_8])
+def test_set8_forms_that_report_a_development(text: str, label: str) -> None:
+    """First-person statements, "yield to", "lay down arms", the fall of a headquarters."""
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_8], ids=[t[0] for t in NOT_NEWS_8])
+def test_set8_negotiations_and_figures_of_speech(text: str) -> None:
+    """Negotiations, a government giving in to lenders, a war's past toll in a relative clause."""
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_8], ids=[t[0] for t in FIGURES_8])
+def test_set8_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    """"قريتي X وY" counts two villages; informants are not counted."""
+    assert _figures(text) == sorted(expected)
