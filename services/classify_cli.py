@@ -47,7 +47,7 @@ def classify_stream(stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     return 0
 
 
-def evaluate_file(path: Path, stdout: TextIO, stderr: TextIO) -> int:
+def evaluate_file(path: Path, stdout: TextIO, stderr: TextIO, year: int | None = None) -> int:
     """Print the evaluation report of a labelled JSON Lines file."""
     from services.classifier.evaluate import evaluate, format_report
 
@@ -64,5 +64,5 @@ def evaluate_file(path: Path, stdout: TextIO, stderr: TextIO) -> int:
             except ValueError as exc:
                 stderr.write(f"frontwatch eval: {path}:{number}: {exc}\n")
                 return 1
-    stdout.write(format_report(evaluate(records)) + "\n")
+    stdout.write(format_report(evaluate(records, year)) + "\n")
     return 0

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("classify", help="JSON Lines {id,text,lang?} on stdin -> labels, figures on stdout")
     ev = sub.add_parser("eval", help="precision, recall and F1 of the classifier on a labelled file")
     ev.add_argument("file", type=Path)
+    ev.add_argument("--year", type=int, default=None,
+                    help="the year the texts were published (default: this year); older dates are background")
     fetch = sub.add_parser("fetch", help="preview a feed: one JSON line per item, nothing published")
     fetch.add_argument("url")
     fetch.add_argument("--encoding", default=None, type=admin.encoding_name,
@@ -117,7 +119,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if command == "classify":
         return classify_cli.classify_stream(sys.stdin, sys.stdout, sys.stderr)
     if command == "eval":
-        return classify_cli.evaluate_file(args.file, sys.stdout, sys.stderr)
+        return classify_cli.evaluate_file(args.file, sys.stdout, sys.stderr, args.year)
     if command == "fetch":
         return asyncio.run(admin.fetch_preview(args.url, settings, args.encoding))
     if command == "bot":

@@ -68,13 +68,16 @@ def _groups(record: dict[str, object], lang: str) -> list[str]:
     return groups
 
 
-def evaluate(records: Iterable[dict[str, object]]) -> EvalReport:
-    """Classify every record's text and compare with its `labels` and `figures`."""
+def evaluate(records: Iterable[dict[str, object]], year: int | None = None) -> EvalReport:
+    """Classify every record's text and compare with its `labels` and `figures`. `year` is when the texts
+    were published (a record's own "year" wins; default this year): see rules.classify."""
     report = EvalReport()
     for rec in records:
         text = str(rec.get("text", ""))
         lang_in = rec.get("lang")
-        result = classify(text, str(lang_in) if lang_in else None)
+        rec_year = rec.get("year")
+        published = rec_year if isinstance(rec_year, int) else year
+        result = classify(text, str(lang_in) if lang_in else None, published)
         lang = str(lang_in or result.lang)
         gold_labels = set(rec.get("labels") or [])  # type: ignore[call-overload]
         pred_labels = set(result.labels)

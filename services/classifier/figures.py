@@ -132,12 +132,13 @@ _FATE_VERB_EN: Final = re.compile(
     r"\s+(?:others?\s+|more\s+)?(?:were\s+)?(?:captured|arrested|detained|missing|freed|released|rescued"
     r"|taken prisoner)(?=\s*(?:[,.;)]|and\b|by\b|in\b|on\b|$))"
 )
-# Materiel counts no people: "destroyed 22 combat vehicles", "سلموا خمس عربات قتالية".
-_MATERIEL: Final = _c(
+# Things count no people: "destroyed 22 combat vehicles", "12 houses", "سلموا خمس عربات قتالية"; nor do
+# informants who report ("two security sources told AFP"), while "killed three officials" counts.
+_THINGS: Final = _c(
     r"\s*(?:[\w-]+\s+)?(?:vehicles|tanks|trucks|pickups|drones|aircraft|helicopters|boats|rifles|weapons"
     r"|guns|rockets|missiles|shells|mortars|houses|homes|buildings"
-    # informants: "two security sources told AFP"
-    r"|sources?|officials?|witness(?:es)?|diplomats?|analysts?|spokesm[ae]n|مصادر|مصدر|مسؤولين|شهود"
+    r"|(?:sources?|officials?|witness(?:es)?|diplomats?|analysts?|spokesm[ae]n)\s+(?:said|say|says|told|reported)"
+    r"|(?:مصادر|مصدر|مسؤولين|شهود)\s+(?:\S+\s+)?(?:قال|قالت|أفاد|أفادت|ذكر|ذكرت)\S*"
     r"|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة"
     r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق)(?!\w)"
 )
@@ -160,14 +161,11 @@ _OTHER_VERB_BEFORE: Final = _c(
 # A numbered list's marker at the start of a line: "١- مقتل ثمانية", "2) Troops retook ...".
 _LIST_MARKER: Final = re.compile(r"[-.)](?:\s|$)")
 _EARLIER_AR: Final = (fold_pattern("كان"), fold_pattern("مقارنة"))
-_OTHER_VERBS: Final = frozenset(
-    fold_pattern(w)
-    for w in (
-        "rescued", "freed", "released", "arrested", "detained", "evacuated", "displaced", "recovered",
-        "repatriated", "exchanged", "swapped", "عن", "أفرج", "أفرجت", "حرر", "حررت", "أنقذ", "أنقذت",
-        "اعتقل", "اعتقلت", "أجلى", "أجلت", "وأفرج", "وأفرجت", "وحرر", "وحررت", "وأنقذ", "وأنقذت", "واعتقل",
-        "واعتقلت", "فأفرج", "فحرر", "فأنقذ",
-    )
+# Every _OTHER_VERB_BEFORE match holds one of these stems (a substring test before the regex).
+_OTHER_VERB_STEMS: Final = (
+    "rescued", "freed", "released", "arrested", "detained", "evacuated", "displaced", "recovered",
+    "repatriated", "exchanged", "swapped",
+    *(fold_pattern(w) for w in ("أفرج", "حرر", "أنقذ", "اعتقل", "أجل")),
 )
 _WA: Final = "و"
 _BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
@@ -300,7 +298,7 @@ def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
     """A list marker, materiel, an earlier toll the new one replaces, or the object of another fate."""
     if _LIST_MARKER.match(text, n.end) and not text[max(s0, n.start - 2) : n.start].strip():
         return True
-    if _MATERIEL.match(text, n.end, n.end + 40):
+    if _THINGS.match(text, n.end, n.end + 50):
         return True
     before = text[max(s0, n.start - 50) : n.start]
     # every _EARLIER match holds "from" or an Arabic cue, and every _OTHER_VERB_BEFORE match ends with
@@ -308,8 +306,8 @@ def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
     cue = "from" in before or _EARLIER_AR[0] in before or _EARLIER_AR[1] in before
     if cue and _EARLIER.search(before):
         return True
-    tail = before[-40:].split()[-3:]
-    return any(w in _OTHER_VERBS for w in tail) and _OTHER_VERB_BEFORE.search(before) is not None
+    tail = before[-40:]
+    return any(stem in tail for stem in _OTHER_VERB_STEMS) and _OTHER_VERB_BEFORE.search(before) is not None
 
 
 def _link_one(

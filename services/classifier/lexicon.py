@@ -21,6 +21,7 @@ __all__ = [
     "BOUND_AT_LEAST_WORDS",
     "DENY",
     "DENY_VERB",
+    "DENY_VERB_WORDS",
     "IMPERFECT_AR",
     "LABEL_OF",
     "NEGATION",
@@ -58,13 +59,13 @@ def kind_of_family(family: str) -> str | None:
 
 _EN: Final[dict[str, str]] = {
     "injure": r"wound(?:s|ed|ing)?|injur(?:e|es|ed|ing|ies|y)|hurt",
-    # "neutralised 19 terrorists": the military euphemism (a number of drones is materiel, figures._MATERIEL)
+    # "neutralised 19 terrorists": the military euphemism (a number of drones is materiel, figures._THINGS)
     "kill": r"kill(?:s|ed|ing)?|dead|died|dies|deaths?|death toll|toll|slain|murder(?:s|ed|ing)?"
     r"|neutrali[sz](?:e|ed|es|ing)"
     r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred"
     # "as 4 more die in hospital", "two soldiers embraced martyrdom"
     r"|die(?!-)|embraced martyrdom",
-    "execute": r"execut(?:e|ed|es|ing|ions?)|beheaded",
+    "execute": r"execut(?:e|ed|es|ing|ions?)|behead(?:s|ed|ing)?",
     "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
     "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
     r"|turn(?:ed|s|ing)? (?:themselves|himself|herself) in"
@@ -72,7 +73,7 @@ _EN: Final[dict[str, str]] = {
     r"|(?:laid|lay|lays|laying) down (?:their |his )?(?:arms|weapons)"
     # "Eight NPA rebels yield to Army"
     r"|yield(?:s|ed)?(?= to (?:the )?(?:[\w-]+ ){0,2}"
-    r"(?:army|troops|soldiers|forces|police|military|authorities)\b)",
+    r"(?:army|troops|soldiers|forces|police|military|authorities)\b(?! (?:pressure|demands?|calls?)\b))",
     "recapture": r"recaptur(?:e|es|ed|ing)|re-?took|re-?tak(?:e|es|en|ing)|regain(?:s|ed|ing)?"
     r"|reclaim(?:s|ed|ing)?|re-?seiz(?:e|ed|es)|won back|back under (?:the )?control",
     "capture": r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|(?:took|take|takes|taken|taking|gained?"
@@ -185,6 +186,8 @@ DENY: Final = "deny"
 # DENY_VERB, so negation.denied_report_before runs only in a sentence that has one before the trigger.
 _DENY_VERB_EN: Final = r"den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|rebuff\w*"
 _DENY_VERB_AR: Final = r"نفى|نفت|ينفي|تنفي|نفوا|كذب\S*|يكذب\S*|تكذب\S*|فند\S*|يفند\S*|تفند\S*|دحض\S*"
+# negation._DENIAL_OF_REPORT opens with one of these
+DENY_VERB_WORDS: Final = {"en": _DENY_VERB_EN, "ar": _DENY_VERB_AR}
 DENY_VERB: Final = "denyverb"
 # Arabic imperfect (present-tense) trigger verbs: a headline event after its subject ("قسد تسيطر على
 # بلدة") or a status ("المناطق التي تسيطر عليها"); negation.is_negated tells them apart.
@@ -231,16 +234,14 @@ _NEG_EN = (
     r"\b(?:deni(?:ed|es)|deny(?:ing)?|would|will|could|may|might|shall|plans?|planning|planned"
     r"|aim(?:s|ed|ing)?|seek(?:s|ing)?|sought|threat(?:en|ens|ened|ening)|vow(?:s|ed)?"
     r"|urg(?:e|ed|es|ing)|call(?:s|ed|ing)? (?:on|for|upon)|appeal(?:s|ed)? (?:to|for)"
-    r"|press(?:es|ed|ing)? for"
+    r"|press(?:es|ed|ing)? for (?:an?|the)"
     r"|demand(?:s|ed|ing)?|ultimatum|deadline|refus(?:e|ed|es|ing)|reject(?:s|ed|ing)?"
     r"|negotiat\w*|talks?|offer(?:s|ed)?|not|no|never|neither|nor|unless|if|whether|fail(?:ed|s)?"
     r"|expect(?:s|ed|ing)?|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
     r"|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
     r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential"
-    # a correction of an earlier report, an explainer headline ("How Palmyra fell, was retaken ...")
-    r"|misstated|misreported|how"
-    # "we can't surrender the sky", "a truce that looks like the other side's surrender"
-    r"|cannot|can't|won't|don't|didn't|wouldn't|couldn't|looks? like|as if|as though)\b"
+    # a correction of an earlier report; "we can't surrender the sky"
+    r"|misstated|misreported|cannot|can't|won't|don't|didn't|wouldn't|couldn't)\b"
     r"|\bto\s*$"
 )
 _NEG_AR_WORDS = fold_pattern(
@@ -257,15 +258,15 @@ _NEG_AR_WORDS = fold_pattern(
     r"|توعد|توعدت|توعدوا|يتوعد|تتوعد|تعهد|تعهدت|يتعهد|تتعهد|وعد|وعدت|أقسم"
     r"|معركة|حملة|عملية|هجوما|هجوم"
     # talks about a withdrawal, terms that include one, "without entering it": no event
-    r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|يشمل|تشمل|يتضمن|تتضمن|دون|بدون"
-    # a goal, an intent, doubts: "الهدف هو «تحرير ما تبقى من القرى»"
-    r"|الهدف|هدفها|هدفه|عزم|عزمها|عزمه|يشكك|تشكك|شكك"
+    # "without entering it"; a goal, an intent, doubts: "الهدف هو «تحرير ما تبقى من القرى»"
+    r"|دون أن|بدون أن|الهدف هو|عزم|عزمها|عزمه|يشكك|تشكك|شكك"
     # an obligation or a choice put to them: "وعليهم أن يختاروا بين الاستسلام أو الهزيمة"
-    r"|عليهم|يختاروا|يختار|خيار|الخيار"
-    # negotiating over it, or in exchange for something: "يفاوضون على تسليم السلاح مقابل انسحاب القوات"
-    r"|يفاوض|تفاوض|يفاوضون|يتفاوض|يتفاوضون|التفاوض|مقابل"
-    # a slogan or a refusal: "شعار «لا استسلام»"
-    r"|شعار"
+    r"|عليهم أن|عليه أن|يختاروا|خيار|الخيار"
+    # negotiating over it: "يفاوضون على تسليم السلاح"
+    r"|يفاوض|تفاوض|يفاوضون|يتفاوض|يتفاوضون|التفاوض"
+    # right before the trigger only (PURPOSE_ONLY_AR): talks about a withdrawal, something in exchange for
+    # it, a slogan ("بحث انسحاب القوات", "مقابل انسحاب", "شعار «لا استسلام»")
+    r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {
@@ -279,7 +280,13 @@ NEGATION_SCAN: Final[dict[str, WordScanner]] = {
     "ar": WordScanner(rf"(?:[وف])?{dispatch(_NEG_AR_WORDS)}(?!\w)"),
 }
 # Arabic cues that only block a trigger when they come right before it ("معركة تحرير", "حملة السيطرة").
-PURPOSE_ONLY_AR: Final = frozenset(fold_pattern(w) for w in ("معركة", "حملة", "عملية", "هجوما", "هجوم"))
+PURPOSE_ONLY_AR: Final = frozenset(
+    fold_pattern(w)
+    for w in (
+        "معركة", "حملة", "عملية", "هجوما", "هجوم", "بحث", "بحثت", "يبحث", "تبحث", "ناقش", "ناقشت", "يناقش",
+        "تناقش", "مناقشة", "مقابل", "شعار",
+    )
+)
 # "managed to capture", "forced to surrender": the infinitive reports a completed act.
 TO_OK_EN: Final = re.compile(r"\b(?:managed|able|forced|compelled|succeeded|went on|continued)\s+to\s*$")
 

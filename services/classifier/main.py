@@ -57,7 +57,7 @@ class ClassifierService:
     async def handle(self, article: Article) -> None:
         """Publish a development for every new or changed fact the article reports."""
         started = time.perf_counter()
-        result = classify(article.text, article.lang)
+        result = classify(article.text, article.lang, (article.published or article.first_seen).year)
         metrics.CLASSIFICATION_LATENCY.observe(time.perf_counter() - started)
         facts = facts_from(article, result)
         if not facts:

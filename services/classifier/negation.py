@@ -12,16 +12,23 @@ on is objects.py's concern.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Final
 
-from .lexicon import IMPERFECT_AR, NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
+from .lexicon import DENY_VERB_WORDS, IMPERFECT_AR, NEGATION, NEGATION_SCAN, PURPOSE_ONLY_AR, TO_OK_EN
 from .normalize import fold_pattern
 from .scan import WordScanner, dispatch
 from .tails import ends_with_word
 from .units import MONTH_WORDS
 
-__all__ = ["DENIAL_WINDOW", "denied_report_before", "fresh", "is_negated", "stale_sentence", "war_toll"]
+__all__ = [
+    "DENIAL_WINDOW",
+    "denied_report_before",
+    "fresh",
+    "is_negated",
+    "old_year_after",
+    "stale_sentence",
+    "war_toll",
+]
 
 _WINDOW: Final = 60
 _COORDINATED: Final = ("and", "or")
@@ -51,6 +58,7 @@ _ADJ_AR: Final = WordScanner(
     + dispatch(
         fold_pattern(
             r"منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول"
+            r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار"
         )
     )
     + r"(?: \S+)?\s*$"
@@ -111,25 +119,37 @@ _OLD_YEAR: Final = {
         r"\b(?:in|during|throughout|over the course of|between)\s+(?:(?:early|late|mid-?)\s*)?"
         r"(?:[a-z]+\s+)?((?:19|20)\d\d)\b"
     ),
-    "ar": re.compile(fold_pattern(r"(?<!\w)(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")),
+    "ar": re.compile(
+        fold_pattern(r"(?<!\w)(?<!منذ )(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")
+    ),
 }
 _ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.?),?\s+((?:19|20)\d\d)\b")
 _RECENT_YEARS: Final = 1
-_THIS_YEAR: Final = date.today().year
 # Any year before this one, anywhere in a sentence (see stale_sentence).
-_ANY_YEAR: Final = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year in a date: after a preposition, a month or a day ("in 2022", "Nov. 18, 1991", "عام 2013",
+# "آب 2013"), not a bare count ("more than 2000 people were displaced").
+_ANY_YEAR: Final = re.compile(
+    fold_pattern(
+        rf"(?:\b(?:in|since|during|of|by|until|from|early|late|mid|between|and|to|spring|summer|autumn|fall"
+        rf"|winter|{_MONTHS_EN}|march"
+        r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+|\d{1,2},?\s+"
+        r"|(?<!\w)[وف]?(?:عام|سنة|العام|منذ|في|خلال|مطلع|أواخر|أوائل|منتصف|ربيع|صيف|خريف|شتاء"
+        rf"|{_MONTHS_AR})\s+)((?:19|20)\d\d)(?!\d)"
+    )
+)
 # A time anchor that makes a sentence today's news: "on Monday", "overnight", "hours later", "اليوم".
 _FRESH: Final = WordScanner(
     dispatch(
         fold_pattern(
-            r"today|tonight|yesterday|overnight|this (?:morning|afternoon|evening|week)|last night"
+            r"today|tonight|yesterday|overnight|this (?:morning|afternoon|evening|week|month)"
+            r"|last (?:night|week)"
             r"|hours later|the next day|earlier today|(?:on )?(?:monday|tuesday|wednesday|thursday|friday"
             r"|saturday|sunday)"
-            r"|[وف]?(?:اليوم|أمس|الليلة|فجر|صباح|مساء|ظهر|ليل|الساعات|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء"
+            r"|[وف]?(?:اليوم|أمس|بالأمس|الليلة|فجر|صباح|مساء|ظهر|ليل|الساعات|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء"
             r"|الخميس|الجمعة|السبت)"
         )
     )
-    + r"(?!\w)(?!\s*\d)"  # "فجر 21 آب 2013" is a date, not today
+    + r"(?!\w)(?!\s*\d{1,2}\s+\S+\s+(?:19|20)\d\d)"  # "فجر 21 آب 2013" is a date, not today
 )
 # Words that set a sentence in the past however it is dated: the Arabic pluperfect opening a sentence
 # ("وكانت قوات النظام قد قصفت ..."), "at the time", "آنذاك", "حينها".
@@ -142,15 +162,25 @@ _THEN: Final = re.compile(
 )
 
 
-def stale_sentence(text: str, s0: int, s1: int) -> bool:
+# A past month or year named without a date: "clashes in October, which killed dozens", "last year".
+_PAST_TIME: Final = re.compile(
+    fold_pattern(
+        r"\b(?:last (?:year|month|summer|winter|spring|autumn)|earlier this year|in (?:january|february"
+        r"|march|april|may|june|july|august|september|october|november|december))\b"
+        r"|(?<!\w)(?:العام الماضي|الشهر الماضي|مطلع العام)(?!\w)"
+    )
+)
+
+
+def stale_sentence(text: str, s0: int, s1: int, year: int) -> bool:
     """The sentence text[s0:s1] names a year before this one and no fresh time anchor ("on Monday",
     "اليوم"): in the body of an article it is background ("The RSF seized El Fasher in late October 2025
     after ...", "Yemen's war began in 2014 when the Houthis seized Sanaa")."""
-    if _THEN.search(text[s0:s1]):
+    sentence = text[s0:s1]
+    if _THEN.search(sentence):
         return True
-    if not any(int(m.group(1)) < _THIS_YEAR for m in _ANY_YEAR.finditer(text, s0, s1)):
-        return False
-    return not fresh(text, s0, s1)
+    old = any(int(m.group(1)) < year for m in _ANY_YEAR.finditer(sentence))
+    return (old or _PAST_TIME.search(sentence) is not None) and not fresh(text, s0, s1)
 
 
 def fresh(text: str, s0: int, s1: int) -> bool:
@@ -158,7 +188,7 @@ def fresh(text: str, s0: int, s1: int) -> bool:
     return _FRESH.search(text, s0, s1) >= 0
 
 
-def _old_year_after(text: str, end: int, sentence_end: int, lang: str) -> bool:
+def old_year_after(text: str, end: int, sentence_end: int, lang: str, year: int) -> bool:
     """A year two or more years back starts within 120 characters after `end`, before punctuation."""
     limit = min(sentence_end, end + 120)
     window = text[end:limit]
@@ -166,10 +196,10 @@ def _old_year_after(text: str, end: int, sentence_end: int, lang: str) -> bool:
         return False  # no year: the common case
     on = _ON_DATE.match(text, end, limit)  # "surrendered on Nov. 18, 1991": the date's own punctuation
     if on is not None:
-        return int(on.group(1)) < _THIS_YEAR - _RECENT_YEARS
+        return int(on.group(1)) < year - _RECENT_YEARS
     stop = _CLAUSE_PUNCT.search(text, end, limit)
     m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
-    return m is not None and int(m.group(1)) < _THIS_YEAR - _RECENT_YEARS
+    return m is not None and int(m.group(1)) < year - _RECENT_YEARS
 
 
 _RELATIVE_BEFORE: Final = re.compile(
@@ -215,12 +245,13 @@ _WAR_RELATIVE: Final = re.compile(
 # which began in April 2023, has killed tens of thousands", "the 14-month war killed more than 4,000".
 _WAR_SUBJECT: Final = re.compile(
     fold_pattern(
-        r"\b(?:war|conflict|insurgency|civil war)(?:,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
+        r"\b(?:war|conflict|insurgency)(?:,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
-        r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+){0,3}\s+(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
+        r"|(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+)?\s+"
+        r"(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
         r"(?:\S+\s+){0,3}$"
         # the war itself as the subject of the verb: "حرب قتلت عشرات الآلاف"
-        r"|(?<!مخلفات )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\s+$"
+        r"|(?<!مخلفات )(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\s+$"
     )
 )
 
@@ -305,6 +336,10 @@ _MODAL_AFTER_EN: Final = WordScanner(
     )
     + r"\b"
 )
+# Terms that include the masdar right after them: "يتضمن انسحاب القوات", "بما يشمل ... وانسحاب الجيش".
+_INCLUDES_BEFORE: Final = re.compile(
+    fold_pattern(r"(?<!\w)(?:يتضمن|تتضمن|يشمل|تشمل)\s+$|(?<!\w)بما (?:يشمل|في ذلك)\s")
+)
 _NOMINAL_AR: Final = re.compile(
     fold_pattern(r"[وفبلك]?(?:ال)?(?:سقوط|تحرير|استعادة|سيطرة|استيلاء|انسحاب|استسلام|تسليم|استرجاع|إعادة)")
 )
@@ -352,12 +387,13 @@ _DENIED_AFTER: Final = re.compile(
 # rebels that they had taken the town".
 _DENIAL_OF_REPORT: Final = re.compile(
     fold_pattern(
-        r"(?:(?<!\w)[وف]?(?:نفى|نفت|ينفي|تنفي|نفوا|كذب\S*|[يت]?كذب\S*|فند\S*|[يت]فند\S*|دحض\S*)"
-        r"|\b(?:den(?:y|ies|ied|ying)|dismiss\w*|reject\w*|refut\w*|rebuff\w*))(?!\w)"
-        r"[^.!?؛;]{0,140}?"
+        rf"(?:(?<!\w)[وف]?(?:{DENY_VERB_WORDS['ar']})|\b(?:{DENY_VERB_WORDS['en']}))(?!\w)"
+        # the gap stops at a new clause: "dismissed the army chief after reports that ..." is no denial
+        r"(?:(?!\b(?:after|but|confirmed|said)\b|(?<!\w)(?:وقال|لكن|بعد)(?!\w))[^.!?؛;]){0,140}?"
         r"(?:\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|suggestions?)\s+(?:[\w-]+\s+){0,4}?"
         r"(?:of|that|about|on)\b"
-        r"|(?<!\w)(?:صحة\s+)?ما\s+(?:\S+\s+){0,10}?(?:عن|حول|بشأن)(?!\w)"
+        r"|(?<!\w)(?:صحة\s+)?ما\s+(?:تداول|نشر|أورد|تناقل|ذكر|زعم|ادعى|ادعت|روج|بث|نقل|أشيع)\S*\s+"
+        r"(?:\S+\s+){0,9}?(?:عن|حول|بشأن)(?!\w)"
         r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+){0,3}?"
         r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w))"
         r"(?:\s+\S+){0,6}?\s*$"
@@ -406,8 +442,6 @@ def is_negated(
     sentence (a death sentence) or background. `denials` False says no denial word (lexicon.DENY)
     follows the trigger in its sentence, so the denial regex need not run."""
     if denials and _denied_report(text, start, end, sentence_start, sentence_end):
-        return True
-    if _old_year_after(text, end, len(text) if sentence_end is None else sentence_end, lang):
         return True
     if lang == "ar":
         return _negated_ar(text, start, end, sentence_start)
@@ -478,6 +512,19 @@ def _imperfect_is_status(text: str, start: int, end: int, sentence_start: int, l
     return any(w in _STATUS_WORDS_AR or (w[1:] in _STATUS_WORDS_AR and w[0] in "وف") for w in words)
 
 
+def _masdar_not_done(text: str, end: int, left: str) -> bool:
+    """An Arabic masdar trigger that is predicted, governed by a future verb, generic, or a deal's term."""
+    if _predicted(text, end, True):
+        return True  # "سقوط المدينة سيفتح الطريق"
+    last = left.rstrip()
+    last = last[last.rfind(" ") + 1 :]
+    if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(left, max(0, len(left) - 24)):
+        return True  # "ستستعيد السيطرة على": a future verb governs the masdar
+    if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
+        return True  # "لكل من يقوم بتسليم نفسه": anyone who would
+    return _INCLUDES_BEFORE.search(left) is not None  # "اتفاق يتضمن انسحاب القوات": a deal's terms
+
+
 def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     """Arabic: an imperfect verb that is not a headline event, background, a predicted or future masdar,
     then the cues in the clause before the trigger."""
@@ -505,18 +552,12 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         _AR_PURPOSE.match(text[start:end])
         or _ADJ_AR.found_in(left, text)
         # "48 ساعة لتسليم أسلحتها والاستسلام": coordinated with a purpose
-        or (text.startswith(_WA, start) and _PURPOSE_BEFORE_AR.search(left, max(0, len(left) - 40)))
+        or (nominal and text.startswith(_WA, start) and _PURPOSE_BEFORE_AR.search(left, len(left) - 40))
     ):
         return True
     if nominal:  # a masdar: "السيطرة على", "تسليم أنفسهم"
-        if _predicted(text, end, True):
-            return True  # "سقوط المدينة سيفتح الطريق"
-        last = left.rstrip()
-        last = last[last.rfind(" ") + 1 :]
-        if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(left, max(0, len(left) - 24)):
-            return True  # "ستستعيد السيطرة على": a future verb governs the masdar
-        if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
-            return True  # "لكل من يقوم بتسليم نفسه": anyone who would
+        if _masdar_not_done(text, end, left):
+            return True
     elif _EXECUTE_STEM in text[start:end] and _SENTENCED_AR.search(left):
         return True  # "حكما بالإعدام"
     if _SINCE_CLAUSE_AR in left and _SINCE_CLAUSE_AR in left[max(left.rfind("،"), left.rfind(",")) + 1 :]:
@@ -524,10 +565,9 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     return NEGATION_SCAN["ar"].found_in(left, text) and not _only_purpose(left)
 
 
-def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
-    """English: background, a predicted nominal trigger, then the cues in the clause before it (and
-    "death sentence" after it)."""
-    left = _clause_left(text, start, sentence_start)
+def _background_en(text: str, start: int, end: int, sentence_start: int, left: str) -> bool:
+    """English background: a dated relative clause or aside, a war's own toll, a charge or a verdict, an
+    anniversary, a since-clause, an explainer headline."""
     tail = left.rstrip()
     # A dated relative clause or aside: a comma, or "that"/"which" after a place noun (quick tests before
     # the regexes).
@@ -544,6 +584,22 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         or " which " in left
     ) and _dated_background(text, start, end, left, False):
         return True
+    if (" which " in left or " that " in left) and _war_toll_background(left):
+        return True  # "the war, which has killed tens of thousands"
+    if _COURT_OR_PAST_EN.found_in(left) or _verdict_before(text, start, sentence_start):
+        return True  # "charged with killing 300", "the anniversary of the city's liberation"
+    if "since" in left and _SINCE_EN.search(left):
+        return True
+    return _HOW_HEADLINE.match(text, sentence_start, start) is not None  # "How Palmyra fell": an explainer
+
+
+def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
+    """English: background, a predicted nominal trigger, then the cues in the clause before it (and
+    "death sentence" after it)."""
+    left = _clause_left(text, start, sentence_start)
+    tail = left.rstrip()
+    if _background_en(text, start, end, sentence_start, left):
+        return True
     if (
         (
             text.startswith(_NOMINAL_WORDS_EN, start)
@@ -552,14 +608,10 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         or (text.startswith(_GERUNDS_EN, start) and not left.strip())
     ) and _predicted(text, end, False):
         return True  # "the capture of X would ...", "the fall of the city was inevitable"
-    if (" which " in left or " that " in left) and _war_toll_background(left):
-        return True  # "the war, which has killed tens of thousands"
-    if _COURT_OR_PAST_EN.found_in(left) or _verdict_before(text, start, sentence_start):
-        return True  # "charged with killing 300", "the anniversary of the city's liberation"
     if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
         return True
-    if "since" in left and _SINCE_EN.search(left):
-        return True
+    if "like" in left and _LIKE_NP.search(left):
+        return True  # "a truce that looks like the other side's surrender": a comparison
     if ("who" in left or "that" in left) and (
         (_GENERIC_EN.search(left) and not _past(text, start, end))
         or (text.startswith(_SURRENDER_PRESENT_EN, start) and _WHO_BEFORE_EN.search(left))
@@ -572,6 +624,8 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
     if "may" in left:
         left = _MAY_MONTH.sub(lambda m: " " * len(m.group()), left)  # "11 May" is a date, not a modal
         tail = left.rstrip()
+    if "named" in left or "anonymity" in left:
+        left = _ANONYMOUS.sub(" ", left)  # "residents, who didn't want to be named, said militants killed"
     ok = TO_OK_EN.search(left) if tail.endswith("to") else None  # it ends with `to\s*$`
     if ok:
         left = left[: ok.start()]
@@ -595,6 +649,14 @@ _RELATIVE_SUBJECT_EN: Final = re.compile(
     r"\s+(?:were|was|had been|have been|has been)\s+$"
 )
 
+_LIKE_NP: Final = re.compile(r"\blooks?\s+like\s+(?:the|a|an|his|her|their|its)\s+(?:[\w'-]+\s+){0,3}$")
+# A headline that opens with "how" explains a past event: "Ten years on: how Palmyra fell".
+_HOW_HEADLINE: Final = re.compile(r"\s*(?:[^.:\n]{0,60}:\s*)?how\s")
+# A source's wish to stay anonymous is no negation of what it reports.
+_ANONYMOUS: Final = re.compile(
+    r"(?:who\s+)?(?:asked|wished|wanted|did\s*n[o']t\s+want|do\s*n[o']t\s+want)\s+(?:not\s+)?to\s+be\s+"
+    r"(?:named|identified)|(?:speaking\s+)?on\s+condition\s+of\s+anonymity"
+)
 _RELATIVE_INFINITIVE_EN: Final = re.compile(
     r"\bwho\s+(?:had\s+)?[a-z'-]+\s+to\s+[a-z'-]+(?:\s+[\w'-]+){1,4}\s+$"
 )

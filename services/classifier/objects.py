@@ -177,7 +177,7 @@ _SURRENDER_OBJECT_EN: Final = re.compile(
 )
 _SURRENDER_FIGURATIVE_AR: Final = re.compile(
     fold_pattern(
-        r"[»\"”']?\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط"
+        r"[\"']?\s+(?:\S+\s+)?(?:أمام|للهزيمة|للأمر الواقع|لليأس|للنوم|للتعب|للإغراء|لضغوط"
         r"|لهدف\S*|لأهداف|للخسارة|لإملاءات|لمطالب|لضغط\S*)(?!\w)"
     )
 )
@@ -300,9 +300,9 @@ _CIVIL_EN: Final = WordScanner(
         r"(?:match(?:es)?|league|title(?: race)?|cup|qualifiers?|qualifying|tournament|championship|season"
         r"|goals?|striker|midfielder|goalkeeper|coach|stadium|fans|points?\s+(?:against|from|at|in)|draw"
         r"|\d+-\d+|market(?: share)?|shares|stocks?|investors|revenue|sales|profits?|automaker|carmaker"
-        r"|compan(?:y|ies)|brand|box office|customers|parliament|lawmakers?|mps|backbench\w*|central bank"
-        r"|speculators|inflation|interest rates?"
-        r"|opposition leader|by-elections?|elections?|voters|polls|budget|brussels)"
+        r"|compan(?:y|ies)|brand|box office|customers|parliament|lawmakers?|mps|central bank"
+        r"|inflation|interest rates?"
+        r"|opposition leader|by-elections?|elections?|voters|polls|budget)"
     )
     + r"\b"
 )
@@ -320,7 +320,7 @@ _CIVIL_AR: Final = WordScanner(
     + _dispatch_ar(
         r"(?:منتخب|مباراة|مباريات|شوط|دوري|كأس|بطولة|تصفيات|ملعب|بهدف\S*|هدفين|أهداف|نادي|مدرب|لاعب\S*"
         r"|جماهير|أسهم|بورصة|مبيعات|شركة|برلمان|انتخاب\S*|مقعد\S*|مقاعد|نواب|ناخبين|موازنة|ليرة|دولار|عملة"
-        r"|مصرف|تضخم)"
+        r"|مصرف|تضخم|ديربي|بثنائية|بثلاثية|برباعية|بخماسية)"
     )
     + r"(?!\w)"
 )

@@ -11,13 +11,22 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Final
 
 from shared.messages import Evidence, Figure, Label
 
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, DENY_VERB, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
-from .negation import DENIAL_WINDOW, denied_report_before, fresh, is_negated, stale_sentence, war_toll
+from .negation import (
+    DENIAL_WINDOW,
+    denied_report_before,
+    fresh,
+    is_negated,
+    old_year_after,
+    stale_sentence,
+    war_toll,
+)
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
 from .objects import (
@@ -46,7 +55,7 @@ _AREA_ANY: Final = re.compile(
 )
 _KM_AR: Final = fold_pattern("كم")
 _KILOMETRE_AR: Final = fold_pattern("كيلومتر")
-_VAGUE_WINDOW: Final = 30
+_VAGUE_WINDOW: Final = 50  # "dozens of Rapid Support Forces fighters were killed"
 # The object of "took over": a proper name ("Kunduz", "al-Qaim") or a place noun after a few modifiers
 # (not after a preposition: "took over security in the province" takes over security).
 _PLACE_OBJECT: Final = re.compile(
@@ -64,6 +73,11 @@ _evidence: Final[Callable[[dict[str, object]], Evidence]] = Evidence.__pydantic_
 _TERRITORIAL: Final = frozenset(("capture", "recapture", "lose"))
 _FIGURATIVE: Final = frozenset(("surrender", "kill"))
 _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,3}$")
+# A building stormed is raided, not taken: "gunmen stormed the campus", "stormed a hotel".
+_RAIDED_BUILDING: Final = re.compile(
+    r"\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,2}?(?:campus|school|house|home|hospital|mosque|church"
+    r"|prison|jail|hotel|bank|embassy|parliament|court|stadium|office|restaurant|cafe|bus|train)\b"
+)
 _TAKE: Final = frozenset(("took", "take", "takes"))  # "takes X from": X must be a place
 _FIGURATIVE_CONTEXT: Final = frozenset(("capture", "recapture", "lose", "surrender"))
 _VIOLENT_DEATH: Final = frozenset(("kill", "injure"))
@@ -124,6 +138,11 @@ _ABBREVIATIONS: Final = frozenset(
 )
 
 
+_ABBREVIATION: Final = re.compile(
+    r"(?<![a-z])(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")$"
+)
+
+
 def _sentences(text: str) -> list[int]:
     starts = [0]
     size = len(text)
@@ -135,9 +154,8 @@ def _sentences(text: str) -> list[int]:
         one_letter = e - s == 1 and s and text[s] != "\n" and "a" <= text[s - 1] <= "z"
         if one_letter and (s == 1 or not (text[s - 2].isalnum() or text[s - 2] == "_")):
             continue  # "u.s.", "p.m.": a one-letter word before the point
-        sp = text.rfind(" ", s - 6, s) if e - s == 1 and text[s] == "." else -1
-        if sp >= 0 and text[sp + 1 : s] in _ABBREVIATIONS:
-            continue  # "Nov. 18, 1991", "Gen. Burhan": an abbreviation, not a sentence end
+        if e - s == 1 and text[s] == "." and _ABBREVIATION.search(text, max(0, s - 6), s):
+            continue  # "Nov. 18, 1991", "(Gen. Burhan": an abbreviation, not a sentence end
         starts.append(e)
     return starts
 
@@ -145,8 +163,8 @@ def _sentences(text: str) -> list[int]:
 class _SentenceContext:
     """Tests of a whole sentence, each run at most once per sentence and only when a trigger needs it."""
 
-    def __init__(self, text: str, starts: list[int], lang: str) -> None:
-        self.text, self.starts, self.lang = text, starts, lang
+    def __init__(self, text: str, starts: list[int], lang: str, year: int) -> None:
+        self.text, self.starts, self.lang, self.year = text, starts, lang, year
         self._natural: dict[int, bool] = {}
         self._civilian: dict[int, bool] = {}
         self._stale: dict[int, bool] = {}
@@ -163,7 +181,10 @@ class _SentenceContext:
         s0 = self.starts[sent]
         if is_negated(self.text, start, end, s0, self.lang, denials=False):
             return True
-        if s0 <= deny_verb >= start - DENIAL_WINDOW and denied_report_before(self.text, start, s0):
+        if old_year_after(self.text, end, self._span(sent)[1], self.lang, self.year):
+            return True  # "died in the city over the course of 2023": dated background
+        denial_near = deny_verb >= max(s0, start - DENIAL_WINDOW)  # a denial verb earlier in the sentence
+        if denial_near and denied_report_before(self.text, start, s0):
             return True
         if s0 >= self.body_start and self.stale(sent):
             return True  # an old year and no fresh time anchor, in the body of an article: background
@@ -172,15 +193,16 @@ class _SentenceContext:
         return False
 
     def stale(self, sent: int) -> bool:
-        """negation.stale_sentence, or the sentence before it in the same paragraph is stale and this one
-        names no fresh time either ("... seized El Fasher in late October 2025. U.N. investigators say
+        """negation.stale_sentence, or the sentence before it in the same line is stale by itself and this
+        one names no fresh time either ("... seized El Fasher in late October 2025. U.N. investigators say
         RSF fighters killed hundreds ...")."""
         if sent not in self._stale:
             s0, s1 = self._span(sent)
-            stale = stale_sentence(self.text, s0, s1)
-            if not stale and sent and self.starts[sent - 1] >= self.body_start:
-                same_paragraph = "\n" not in self.text[self.starts[sent - 1] : s0].rstrip(" ")[:-1]
-                stale = same_paragraph and self.stale(sent - 1) and not fresh(self.text, s0, s1)
+            stale = stale_sentence(self.text, s0, s1, self.year)
+            prev = self.starts[sent - 1] if sent else -1
+            if not stale and prev >= self.body_start and "\n" not in self.text[prev:s0]:
+                # the sentence before it in the same line, stale on its own
+                stale = stale_sentence(self.text, prev, s0, self.year) and not fresh(self.text, s0, s1)
             self._stale[sent] = stale
         return self._stale[sent]
 
@@ -213,13 +235,19 @@ def _body_start(text: str) -> int:
 
 
 def _triggers(
-    norm: Normalized, lang: str, starts: list[int], begin: int, names: list[tuple[int, int]], text: str
+    norm: Normalized,
+    lang: str,
+    starts: list[int],
+    begin: int,
+    names: list[tuple[int, int]],
+    text: str,
+    year: int,
 ) -> list[tuple[int, Trig]]:
     normed = norm.text
     out: list[tuple[int, Trig]] = []
     denials: list[int] = []  # denial words (lexicon.DENY), found by the same scan
     deny_verb = -DENIAL_WINDOW  # the last denial verb (lexicon.DENY_VERB)
-    context = _SentenceContext(normed, starts, lang)
+    context = _SentenceContext(normed, starts, lang, year)
     name_starts = [s for s, _ in names]  # names are in order and do not overlap
     for t0, m in TRIGGER_SCAN[lang].finditer(normed, begin):
         family = family_of(m.lastgroup)
@@ -240,8 +268,8 @@ def _triggers(
         if family in _FIGURATIVE and is_not_a_victim_or_surrender(normed, t0, t1, lang, family):
             continue
         sent = bisect.bisect_right(starts, t0) - 1
-        if family in _FIGURATIVE_CONTEXT and context.civilian(sent):
-            continue  # a match, a market or a vote, and no armed force in the sentence
+        if family in _FIGURATIVE_CONTEXT and context.civilian(sent) and not _place_taken(text, norm, t1):
+            continue  # a match, a market or a vote, no armed force in the sentence, no place taken
         if (
             family == "capture"
             and out
@@ -265,13 +293,24 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     """A territorial verb whose object is not a place ("seized 2 tonnes", "took over the portfolio")."""
     if is_object_not_territory(norm.text, start, end, lang, family):
         return True
-    if norm.text.startswith("stormed", start) and _RAID_CLAUSE.search(norm.text, max(0, start - 40), start):
-        return True  # "killed when gunmen stormed a village": the raid is the circumstance of the deaths
+    if norm.text.startswith("stormed", start) and (
+        _RAID_CLAUSE.search(norm.text, max(0, start - 40), start) or _RAIDED_BUILDING.match(norm.text, end)
+    ):
+        return True  # "killed when gunmen stormed a village", "stormed the campus": a raid, not a capture
     if (
         family == "capture" and (norm.text.endswith(" over", start, end) or norm.text[start:end] in _TAKE)
     ) or (family == "lose" and norm.text.startswith("abandon", start)):
         return not _place_follows(text, norm, end)  # "took over as commander", "abandoned plans"
     return False
+
+
+def _place_taken(text: str, norm: Normalized, end: int) -> bool:
+    """A place follows the trigger, after "(control) of/over" too ("seized control of the town of X")."""
+    for prep in (" control of", " control over", " of", " over"):
+        if norm.text.startswith(prep, end):
+            end += len(prep)
+            break
+    return _place_follows(text, norm, end)
 
 
 def _place_follows(text: str, norm: Normalized, end: int) -> bool:
@@ -280,11 +319,14 @@ def _place_follows(text: str, norm: Normalized, end: int) -> bool:
     return _PLACE_OBJECT.match(text, at) is not None
 
 
-def classify(text: str, lang: str | None = None) -> Classification:
+def classify(text: str, lang: str | None = None, year: int | None = None) -> Classification:
     """Labels, figures, places, actors and evidence for one text (English or Arabic).
 
-    `lang` None detects the language from the script. Never raises on any string input.
+    `lang` None detects the language from the script. `year` is the year the text was published (default:
+    this year): events dated before it in the body of an article are background. Never raises on any
+    string input.
     """
+    year = year or date.today().year
     lang = lang if lang in ("ar", "en") else detect_lang(text)
     norm = normalize(text)
     mentions, names = _mentions(text, norm, lang)
@@ -295,7 +337,7 @@ def classify(text: str, lang: str | None = None) -> Classification:
     if first < 0 and not areas:
         return Classification([], [], places, actors, [], lang, mentions=mentions)
     starts = _sentences(norm.text)
-    trigs = _triggers(norm, lang, starts, first if first >= 0 else len(norm.text), names, text)
+    trigs = _triggers(norm, lang, starts, first if first >= 0 else len(norm.text), names, text, year)
     by_sentence: dict[int, list[Trig]] = {}
     for sent, trig in trigs:
         by_sentence.setdefault(sent, []).append(trig)
@@ -366,10 +408,13 @@ def _figures(
 ) -> tuple[list[Figure], list[FigureDetail], dict[Label, list[tuple[int, int, int]]], set[int]]:
     """Figures and their details in original offsets, evidence spans per label, ids of triggers used.
 
-    A figure the article states again (the headline's "kills three", then the lede's "killed three
-    people") is listed once, at its first statement; the repeat still counts as evidence."""
+    A figure the headline states and the text repeats (the headline's "kills three", the lede's "killed
+    three people", "مقتل 4 جنود" then "استشهاد أربعة من منتسبي الجيش") is listed once; the repeat still
+    counts as evidence. Equal figures not in the headline are kept: "killed 5 soldiers in Borno ...
+    killed 5 villagers in Yobe" are two."""
     spans: dict[Label, list[tuple[int, int, int]]] = {}
-    seen: set[tuple[str, float, bool]] = set()
+    headline: set[tuple[str, float, bool]] = set()  # the headline's figures
+    headline_end = text.find("\n") if found else -1  # a one-line text has no headline to repeat
     figures: list[Figure] = []
     details: list[FigureDetail] = []
     used: set[int] = set()
@@ -387,10 +432,14 @@ def _figures(
             w0, w1 = o1, o1
         elif offsets is not None:
             w0, w1 = w0 + bisect_right(offsets, w0), w1 + bisect_right(offsets, w1)
-        if (f.kind, f.count, f.subgroup) not in seen:
-            seen.add((f.kind, f.count, f.subgroup))
-            figures.append(_figure({"kind": f.kind, "count": f.count, "who": text[w0:w1], "bound": f.bound}))
+        key, who = (f.kind, f.count, f.subgroup), text[w0:w1]
+        if key in headline and o0 >= headline_end:
+            pass  # the text restates the headline's figure
+        else:
+            figures.append(_figure({"kind": f.kind, "count": f.count, "who": who, "bound": f.bound}))
             details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
+            if o0 < headline_end:
+                headline.add(key)
         lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
         if f.trigger:
             used.add(id(f.trigger))

@@ -94,6 +94,9 @@ _NAME_WORDS: Final = frozenset(
     for w in (
         "brigade", "division", "regiment", "battalion", "route", "highway", "flight", "resolution",
         "update", "article", "لواء", "فرقة", "كتيبة", "فوج", "قرار", "رحلة", "طريق", "مادة",
+        # an Arabic ordinal before "عشرة/عشر" makes 11th..19th: "الفرقة الرابعة عشرة"
+        "حادي", "حادية", "ثاني", "ثانية", "ثالث", "ثالثة", "رابع", "رابعة", "خامس", "خامسة", "سادس", "سادسة",
+        "سابع", "سابعة", "ثامن", "ثامنة", "تاسع", "تاسعة",
     )
 )
 _AR_ARTICLE: Final = re.compile(fold_pattern(r"^[وفبل]?(?:ال)?"))

@@ -19,14 +19,19 @@ BLIND5 = Path(__file__).parent / "fixtures" / "heldout_blind5.jsonl"
 BLIND6 = Path(__file__).parent / "fixtures" / "heldout_blind6.jsonl"
 BLIND7 = Path(__file__).parent / "fixtures" / "heldout_blind7.jsonl"
 BLIND8 = Path(__file__).parent / "fixtures" / "heldout_blind8.jsonl"
+BLIND9 = Path(__file__).parent / "fixtures" / "heldout_blind9.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
+# The blind sets were written on 2026-11-25: their texts are dated as published that year.
+WRITTEN: int = 2026
+
+
 def _check_targets(path: Path) -> None:
-    report = evaluate(_load(path))
+    report = evaluate(_load(path), WRITTEN)
     for lang, target in (("en", 0.90), ("ar", 0.85)):
         for label in ("territorial_change", "surrender", "casualty_update"):
             score = report.labels[(lang, label)]
@@ -94,7 +99,7 @@ def test_fifth_blind_set_holds_its_measured_scores() -> None:
     annotators (first blind score: labels F1 en 0.865 / ar 0.844, figures 0.856, negatives flagged 29.9 %).
     After the general fixes the label and figure targets hold; negatives flagged is 9.3 % (English
     analysis paragraphs: claims denied by the other side, background battles), not yet the 5 % target."""
-    report = evaluate(_load(BLIND5))
+    report = evaluate(_load(BLIND5), WRITTEN)
     for lang, target in (("en", 0.90), ("ar", 0.85)):
         labels = [report.labels[(lang, label)] for label in ("territorial_change", "surrender", "casualty_update")]
         tp, fp, fn = (sum(getattr(s, k) for s in labels) for k in ("tp", "fp", "fn"))
@@ -127,3 +132,10 @@ def test_eighth_blind_set_meets_targets() -> None:
     / ar 0.889, figures 0.915, negatives flagged 15.0 %; its families were then fixed in general, so
     this set is no longer blind)."""
     _check_targets(BLIND8)
+
+
+def test_ninth_blind_set_meets_targets() -> None:
+    """A day of a feed reader in each language (30 whole articles, 60 feed items) by two independent
+    annotators (first blind score: labels F1 en 0.930 / ar 0.986, figures 0.944, negatives flagged 7.3 %;
+    its families were then fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND9)

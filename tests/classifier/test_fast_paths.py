@@ -155,7 +155,7 @@ def test_value_of_digits_with_and_without_a_scale() -> None:
 
 _COUNT_CUES = normalize_text(
     "up down revised raised from an initial estimate of toll rescued freed released arrested another at least"
-    " more than vehicles tanks بعد أن كانت كان مقارنة ب أفرج عن حرر أنقذ اعتقل نحو أكثر من عربات منازل"
+    " more than vehicles tanks sources said officials told أجلى وأجلت فأجلى بعد أن كانت كان مقارنة ب أفرج عن حرر أنقذ اعتقل نحو أكثر من عربات منازل"
 ).split()
 _COUNT_TEXT = st.lists(st.sampled_from([*_COUNT_CUES, "12", "٤٠", ",", "-", "\n", "the", "people"]), max_size=14)
 
@@ -169,7 +169,7 @@ def test_not_a_count_gates_are_the_plain_regexes(before: list[str], after: list[
     n = NumberMatch(len(left) + 1, len(left) + 3, 12.0)
     plain = bool(
         (figures._LIST_MARKER.match(text, n.end) and not text[max(0, n.start - 2) : n.start].strip())
-        or figures._MATERIEL.match(text, n.end, n.end + 40)
+        or figures._THINGS.match(text, n.end, n.end + 50)
         or figures._EARLIER.search(text, max(0, n.start - 50), n.start)
         or figures._OTHER_VERB_BEFORE.search(text, max(0, n.start - 40), n.start)
     )
