@@ -240,8 +240,11 @@ _NEG_EN = (
     r"|expect(?:s|ed|ing)?|preparations?|prepar(?:e|es|ed|ing)|rumou?rs?|false(?:ly)?|hope[sd]?|intend\w*"
     r"|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
     r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential"
-    # a correction of an earlier report; "we can't surrender the sky"
-    r"|misstated|misreported|cannot|can't|won't|don't|didn't|wouldn't|couldn't)\b"
+    # a correction of an earlier report
+    r"|misstated|misreported)\b"
+    # a contracted negation right before the trigger: "we can't surrender the sky" (not "didn't say when
+    # it retook the town")
+    r"|\b(?:cannot|can't|won't|don't|didn't|doesn't|wouldn't|couldn't)\s+(?:[a-z]+ly\s+)?$"
     r"|\bto\s*$"
 )
 _NEG_AR_WORDS = fold_pattern(

@@ -116,8 +116,10 @@ def _past_date_after(text: str, end: int, arabic: bool) -> bool:
 # the sentence is a timeline entry ("On 11 May 2016, IS seized ..."), not background.
 _OLD_YEAR: Final = {
     "en": re.compile(
-        r"\b(?:in|during|throughout|over the course of|between)\s+(?:(?:early|late|mid-?)\s*)?"
-        r"(?:[a-z]+\s+)?((?:19|20)\d\d)\b"
+        r"\b(?:in|during|throughout|over the course of)\s+(?:(?:early|late|mid-?)\s*)?"
+        r"(?:[a-z]+\s+)?((?:19|20)\d\d)\b(?!\s+(?:people|civilians|soldiers|fighters|homes|families))"
+        # "between 2015 and 2017" (not "between 2000 and 3000 civilians")
+        r"|\bbetween\s+((?:19|20)\d\d)\s+and\s+(?:19|20)\d\d\b"
     ),
     "ar": re.compile(
         fold_pattern(r"(?<!\w)(?<!منذ )(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")
@@ -199,7 +201,7 @@ def old_year_after(text: str, end: int, sentence_end: int, lang: str, year: int)
         return int(on.group(1)) < year - _RECENT_YEARS
     stop = _CLAUSE_PUNCT.search(text, end, limit)
     m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
-    return m is not None and int(m.group(1)) < year - _RECENT_YEARS
+    return m is not None and int(m.group(1) or m.group(2)) < year - _RECENT_YEARS
 
 
 _RELATIVE_BEFORE: Final = re.compile(
@@ -562,6 +564,8 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "حكما بالإعدام"
     if _SINCE_CLAUSE_AR in left and _SINCE_CLAUSE_AR in left[max(left.rfind("،"), left.rfind(",")) + 1 :]:
         return True  # "منذ أن دخلت القوات المدينة وسيطرت على أحيائها": inside a since-clause
+    if _WITHOUT_WARNING in left:
+        left = left.replace(_WITHOUT_WARNING, " ")  # "دون سابق إنذار": without warning, no ultimatum
     return NEGATION_SCAN["ar"].found_in(left, text) and not _only_purpose(left)
 
 
@@ -714,6 +718,7 @@ _SAYTARA: Final = fold_pattern("سيطر")
 _RECIPROCAL_AR: Final = WordScanner(fold_pattern(r"[وف]?[يت]?(?:تبادل|تناوب|تداول|تبدل)\S*"))
 _EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
 _SIN: Final = "س"
+_WITHOUT_WARNING: Final = fold_pattern("دون سابق إنذار")
 
 
 def _only_purpose(left: str) -> bool:

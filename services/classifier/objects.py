@@ -28,7 +28,8 @@ _PERSON_OBJECT_EN: Final = re.compile(
     r"(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|weapons|ammunition"
     r"|vehicles|tanks|rifles|drugs|suspects|people|civilians|hostages|troops|jihadists|insurgents"
     r"|title|trophy|cup|championship|league|award|medals?|hearts?|attention|imagination|footage|images?"
-    r"|market|votes?|seats?|share|momentum|match|game|race|tournament|final|lead|initiative|ball"
+    r"|market(?!\s+(?:towns?|city|village))|votes?|seats?|share|momentum|match|game|race|tournament|final|lead"
+    r"|initiative|ball"
     # goods, cargo and money ("seized 2 tonnes of cocaine", "seized three aid trucks")
     r"|tonnes?|tons?|kilograms?|kilos?|kg|cocaine|heroin|cannabis|hashish|captagon|pills|cash|money|funds"
     r"|assets|documents|passports|trucks?|lorries|cars?|boats?|ships?|vessels?|tankers?|aircraft|drones?"
@@ -291,7 +292,8 @@ _MILITARY_EN: Final = WordScanner(
         r"|jihadists?|militias?|militiamen|paramilitar\w*|guerrillas?|battalions?|brigades?|regiments?"
         r"|garrisons?|junta|offensive|front\s?lines?|shell(?:s|ed|ing)|air\s?strikes?|drones?|artillery"
         r"|missiles?|rockets?|warplanes?|tanks|gunmen|ambush\w*|al-shabaab|taliban|hamas|hezbollah"
-        r"|houthis?|wagner|isis|isil|daesh|rsf|m23|sdf|idf)"
+        r"|houthis?|wagner|isis|isil|daesh|rsf|m23|sdf|idf|separatists?|islamists?|gangs?|gang members"
+        r"|cartels?|extremists|terrorists|mercenar\w*)"
     )
     + r"\b"
 )
@@ -318,7 +320,7 @@ _MILITARY_AR: Final = WordScanner(
 _CIVIL_AR: Final = WordScanner(
     _P_AR
     + _dispatch_ar(
-        r"(?:منتخب|مباراة|مباريات|شوط|دوري|كأس|بطولة|تصفيات|ملعب|بهدف\S*|هدفين|أهداف|نادي|مدرب|لاعب\S*"
+        r"(?:منتخب|مباراة|مباريات|شوط|دوري|كأس|بطولة|تصفيات|ملعب|بهدفين|نادي|مدرب|لاعب\S*"
         r"|جماهير|أسهم|بورصة|مبيعات|شركة|برلمان|انتخاب\S*|مقعد\S*|مقاعد|نواب|ناخبين|موازنة|ليرة|دولار|عملة"
         r"|مصرف|تضخم|ديربي|بثنائية|بثلاثية|برباعية|بخماسية)"
     )

@@ -304,8 +304,19 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     return False
 
 
+_PLACE_OBJECT_AR: Final = re.compile(
+    fold_pattern(
+        r"(?: على)?(?: \S+){0,2}? [وبل]?(?:ال)?(?:مدينة|مدن|بلدة|بلدات|قرية|قرى|حي|أحياء|مطار|قاعدة|معسكر"
+        r"|منطقة|محافظة|ريف|إقليم|مقر|ميناء|معبر)(?!\w)"
+    )
+)
+
+
 def _place_taken(text: str, norm: Normalized, end: int) -> bool:
-    """A place follows the trigger, after "(control) of/over" too ("seized control of the town of X")."""
+    """A place follows the trigger, after "(control) of/over" too ("seized control of the town of X",
+    "السيطرة على بلدة أفدييفكا")."""
+    if _PLACE_OBJECT_AR.match(norm.text, end):
+        return True
     for prep in (" control of", " control over", " of", " over"):
         if norm.text.startswith(prep, end):
             end += len(prep)

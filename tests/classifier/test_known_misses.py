@@ -903,6 +903,12 @@ REVIEW_STILL_NEWS = [
     ("ar-without-resistance", "اقتحمت القوات البلدة دون مقاومة تذكر وسيطرت على مركزها", "territorial_change"),
     ("ar-toll-includes", "تشمل الحصيلة 12 طفلا قتلوا في القصف", "casualty_update"),
     ("ar-purpose-then-perfect", "دفع الجيش بتعزيزات لاستعادة المدينة واستعاد حيين منها", "territorial_change"),
+    ("en-market-town", "Islamists seized the market town of Djibo on Sunday, residents said.", "territorial_change"),
+    ("en-separatists-company", "Separatists surrendered to Azerbaijan on Wednesday, the company said.", "surrender"),
+    ("ar-place-with-election", "أعلنت روسيا السيطرة على بلدة أفدييفكا قبل أسابيع من الانتخابات الرئاسية.", "territorial_change"),
+    ("ar-in-order-to", "استعادت أوكرانيا السيطرة على قرية روبوتينه بهدف قطع خطوط الإمداد.", "territorial_change"),
+    ("en-didnt-say-when", "The army didn't say when it retook the town of Bakhmut.", "territorial_change"),
+    ("ar-without-warning", "دون سابق إنذار قصفت الطائرات السوق وقتلت 7 مدنيين.", "casualty_update"),
 ]
 
 
