@@ -161,11 +161,15 @@ _OTHER_VERB_BEFORE: Final = _c(
 # A numbered list's marker at the start of a line: "١- مقتل ثمانية", "2) Troops retook ...".
 _LIST_MARKER: Final = re.compile(r"[-.)](?:\s|$)")
 _EARLIER_AR: Final = (fold_pattern("كان"), fold_pattern("مقارنة"))
-# Every _OTHER_VERB_BEFORE match holds one of these stems (a substring test before the regex).
-_OTHER_VERB_STEMS: Final = (
-    "rescued", "freed", "released", "arrested", "detained", "evacuated", "displaced", "recovered",
-    "repatriated", "exchanged", "swapped",
-    *(fold_pattern(w) for w in ("أفرج", "حرر", "أنقذ", "اعتقل", "أجل")),
+# Every _OTHER_VERB_BEFORE match holds one of these stems: one literal scan before the regex.
+_OTHER_VERB_STEM: Final = re.compile(
+    "|".join(
+        (
+            "rescued", "freed", "released", "arrested", "detained", "evacuated", "displaced", "recovered",
+            "repatriated", "exchanged", "swapped",
+            *(fold_pattern(w) for w in ("أفرج", "حرر", "أنقذ", "اعتقل", "أجل")),
+        )
+    )
 )
 _WA: Final = "و"
 _BOUND_WORDS: Final = BOUND_AT_LEAST_WORDS + BOUND_ABOUT_WORDS
@@ -256,6 +260,8 @@ def link_figures(text: str, s0: int, s1: int, trigs: list[Trig], nums: list[Numb
     """Figures of one sentence text[s0:s1], given its triggers and numbers (positions absolute)."""
     out: list[Found] = []
     casualty = [t for t in trigs if kind_of_family(t.family)]
+    # No casualty trigger reported as done: only units can give figures (_link_one would find none).
+    live = any(not t.negated for t in casualty)
     prev_unit = ""
     for i, n in enumerate(nums):
         if is_time_or_date(text, n):
@@ -272,6 +278,8 @@ def link_figures(text: str, s0: int, s1: int, trigs: list[Trig], nums: list[Numb
                 out.append(
                     Found(kind, n.value, _bound(text, n.start, n.end), (n.end, n.end), n.start, n.end, None)
                 )
+            continue
+        if not live:
             continue
         next_start = nums[i + 1].start if i + 1 < len(nums) else s1
         found = _link_one(text, s0, s1, n, nums[i - 1] if i else None, casualty, out, next_start)
@@ -306,8 +314,8 @@ def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
     cue = "from" in before or _EARLIER_AR[0] in before or _EARLIER_AR[1] in before
     if cue and _EARLIER.search(before):
         return True
-    tail = before[-40:]
-    return any(stem in tail for stem in _OTHER_VERB_STEMS) and _OTHER_VERB_BEFORE.search(before) is not None
+    stem = _OTHER_VERB_STEM.search(before, len(before) - 40)
+    return stem is not None and _OTHER_VERB_BEFORE.search(before) is not None
 
 
 def _link_one(

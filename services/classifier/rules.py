@@ -138,9 +138,15 @@ _ABBREVIATIONS: Final = frozenset(
 )
 
 
-_ABBREVIATION: Final = re.compile(
-    r"(?<![a-z])(?:" + "|".join(sorted(_ABBREVIATIONS, key=len, reverse=True)) + r")$"
-)
+_ABBREVIATION_MAX: Final = max(map(len, _ABBREVIATIONS))
+
+
+def _abbreviation_before(text: str, end: int) -> bool:
+    """The word that ends at `end` (before a point) is one of _ABBREVIATIONS."""
+    start = end
+    while start > 0 and "a" <= text[start - 1] <= "z" and end - start <= _ABBREVIATION_MAX:
+        start -= 1
+    return text[start:end] in _ABBREVIATIONS
 
 
 def _sentences(text: str) -> list[int]:
@@ -154,7 +160,7 @@ def _sentences(text: str) -> list[int]:
         one_letter = e - s == 1 and s and text[s] != "\n" and "a" <= text[s - 1] <= "z"
         if one_letter and (s == 1 or not (text[s - 2].isalnum() or text[s - 2] == "_")):
             continue  # "u.s.", "p.m.": a one-letter word before the point
-        if e - s == 1 and text[s] == "." and _ABBREVIATION.search(text, max(0, s - 6), s):
+        if e - s == 1 and text[s] == "." and _abbreviation_before(text, s):
             continue  # "Nov. 18, 1991", "(Gen. Burhan": an abbreviation, not a sentence end
         starts.append(e)
     return starts
