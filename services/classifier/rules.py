@@ -16,17 +16,10 @@ from typing import Final
 
 from shared.messages import Evidence, Figure, Label
 
+from .background import fresh, old_year_after, stale_sentence, war_toll
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, DENY_VERB, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
-from .negation import (
-    DENIAL_WINDOW,
-    denied_report_before,
-    fresh,
-    is_negated,
-    old_year_after,
-    stale_sentence,
-    war_toll,
-)
+from .negation import DENIAL_WINDOW, denied_report_before, is_negated
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
 from .numbers import find_numbers
 from .objects import (

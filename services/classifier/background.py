@@ -1,0 +1,239 @@
+"""Background: dated events and old tolls a text recalls rather than reports. A relative clause or an
+aside dated to the past ("Raqqa, captured from IS in 2017, ..."), a year two or more years back in the
+trigger's clause, a war's own toll ("the war, which has killed ..."), and, in an article's body, a
+sentence set in the past (an old year or month and no fresh time anchor, an Arabic pluperfect).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from .normalize import fold_pattern
+from .scan import WordScanner, dispatch
+from .units import MONTH_WORDS
+
+__all__ = [
+    "ASIDE_ENDS",
+    "MONTHS_EN",
+    "RELATIVE_AR",
+    "aside_before",
+    "dated_background",
+    "fresh",
+    "old_year_after",
+    "stale_sentence",
+    "war_toll",
+    "war_toll_background",
+]
+
+# Background in a relative clause or aside dated to a year or a month: "the town, which IS seized in
+# 2014, ...", "المدينة التي سيطر عليها التنظيم عام 2014", "the city, which the army took in June, ...".
+MONTHS_EN: Final = "|".join(m for m in MONTH_WORDS if len(m) > 3 and m.isascii() and m != "march")
+_MONTHS_AR: Final = "|".join(re.escape(m) for m in MONTH_WORDS if len(m) > 3 and not m.isascii())
+_YEAR: Final = r"(?:19|20)\d\d\b"
+_SEASONS: Final = r"(?:early|late|mid-?)\s*"
+# A past date in the clause after the trigger: "in 2014", "in June 2017", "in January", "عام 2014", "في
+# يونيو", "last year", "two years ago". Scanned from word starts (scan.WordScanner), first letters
+# dispatched: the clause is scanned once, up to its first punctuation.
+_PAST_DATE: Final = {
+    "en": WordScanner(
+        dispatch(
+            rf"(?:in|since)\s+(?:{_SEASONS})?(?:[a-z]+\s+)?{_YEAR}"
+            rf"|(?:in|since)\s+(?:{_SEASONS})?(?:{MONTHS_EN}|march(?!\s+(?:on|to)\b))\b"
+            r"|(?:last|the previous)\s+(?:year|month|summer|winter|spring|autumn)\b|years?\s+ago\b"
+        )
+    ),
+    "ar": WordScanner(
+        dispatch(
+            fold_pattern(
+                rf"(?:في |منذ )(?:عام|سنة|العام)\s+{_YEAR}|(?:عام|سنة|العام)\s+{_YEAR}"
+                rf"|(?:في |منذ )(?:شهر )?(?:{_MONTHS_AR})(?!\w)"
+            )
+        )
+    ),
+}
+_CLAUSE_PUNCT: Final = re.compile(r"[,;:.()،؛]")
+
+
+def _past_date_after(text: str, end: int, arabic: bool) -> bool:
+    """A past date starts within 80 characters after `end`, before any punctuation."""
+    limit = min(len(text), end + 80)
+    stop = _CLAUSE_PUNCT.search(text, end, limit)
+    hi = stop.start() if stop else min(len(text), end + 110)
+    return _PAST_DATE["ar" if arabic else "en"].search(text, end, hi) >= 0
+
+
+# A year two or more years back in the trigger's own clause, after it: "up to 15,000 people died in the
+# city over the course of 2023", "accuses soldiers of killing civilians in Merawi in January 2024", "قتل
+# فيها 300 شخص عام 2014". Last year stays news (an annual toll published in January); a year that opens
+# the sentence is a timeline entry ("On 11 May 2016, IS seized ..."), not background.
+_OLD_YEAR: Final = {
+    "en": re.compile(
+        r"\b(?:in|during|throughout|over the course of)\s+(?:(?:early|late|mid-?)\s*)?"
+        r"(?:[a-z]+\s+)?((?:19|20)\d\d)\b(?!\s+(?:people|civilians|soldiers|fighters|homes|families))"
+        # "between 2015 and 2017" (not "between 2000 and 3000 civilians")
+        r"|\bbetween\s+((?:19|20)\d\d)\s+and\s+(?:19|20)\d\d\b"
+    ),
+    "ar": re.compile(
+        fold_pattern(r"(?<!\w)(?<!منذ )(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")
+    ),
+}
+_ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.?),?\s+((?:19|20)\d\d)\b")
+_RECENT_YEARS: Final = 1
+# Any year before this one, anywhere in a sentence (see stale_sentence).
+# A year in a date: after a preposition, a month or a day ("in 2022", "Nov. 18, 1991", "عام 2013",
+# "آب 2013"), not a bare count ("more than 2000 people were displaced").
+_ANY_YEAR: Final = re.compile(
+    fold_pattern(
+        rf"(?:\b(?:in|since|during|of|by|until|from|early|late|mid|between|and|to|spring|summer|autumn|fall"
+        rf"|winter|{MONTHS_EN}|march"
+        r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+|\d{1,2},?\s+"
+        r"|(?<!\w)[وف]?(?:عام|سنة|العام|منذ|في|خلال|مطلع|أواخر|أوائل|منتصف|ربيع|صيف|خريف|شتاء"
+        rf"|{_MONTHS_AR})\s+)((?:19|20)\d\d)(?!\d)"
+    )
+)
+# A time anchor that makes a sentence today's news: "on Monday", "overnight", "hours later", "اليوم".
+_FRESH: Final = WordScanner(
+    dispatch(
+        fold_pattern(
+            r"today|tonight|yesterday|overnight|this (?:morning|afternoon|evening|week|month)"
+            r"|last (?:night|week)"
+            r"|hours later|the next day|earlier today|(?:on )?(?:monday|tuesday|wednesday|thursday|friday"
+            r"|saturday|sunday)"
+            r"|[وف]?(?:اليوم|أمس|بالأمس|الليلة|فجر|صباح|مساء|ظهر|ليل|الساعات|الأحد|الاثنين|الإثنين|الثلاثاء|الأربعاء"
+            r"|الخميس|الجمعة|السبت)"
+        )
+    )
+    + r"(?!\w)(?!\s*\d{1,2}\s+\S+\s+(?:19|20)\d\d)"  # "فجر 21 آب 2013" is a date, not today
+)
+# Words that set a sentence in the past however it is dated: the Arabic pluperfect opening a sentence
+# ("وكانت قوات النظام قد قصفت ..."), "at the time", "آنذاك", "حينها".
+_THEN: Final = re.compile(
+    fold_pattern(
+        r"^\s*[وف]?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,6}?قد\s"
+        r"|\bat the time\b|\bduring the (?:[\w-]+ )?(?:siege|war|occupation)\b"
+        r"|(?<!\w)(?:آنذاك|حينها|حينذاك|وقتها|في حينه)(?!\w)"
+    )
+)
+
+
+# A past month or year named without a date: "clashes in October, which killed dozens", "last year".
+_PAST_TIME: Final = re.compile(
+    fold_pattern(
+        r"\b(?:last (?:year|month|summer|winter|spring|autumn)|earlier this year|in (?:january|february"
+        r"|march|april|may|june|july|august|september|october|november|december))\b"
+        r"|(?<!\w)(?:العام الماضي|الشهر الماضي|مطلع العام)(?!\w)"
+    )
+)
+
+
+def stale_sentence(text: str, s0: int, s1: int, year: int) -> bool:
+    """The sentence text[s0:s1] names a year before this one and no fresh time anchor ("on Monday",
+    "اليوم"): in the body of an article it is background ("The RSF seized El Fasher in late October 2025
+    after ...", "Yemen's war began in 2014 when the Houthis seized Sanaa")."""
+    sentence = text[s0:s1]
+    if _THEN.search(sentence):
+        return True
+    old = any(int(m.group(1)) < year for m in _ANY_YEAR.finditer(sentence))
+    return (old or _PAST_TIME.search(sentence) is not None) and not fresh(text, s0, s1)
+
+
+def fresh(text: str, s0: int, s1: int) -> bool:
+    """text[s0:s1] names a fresh time: "on Monday", "overnight", "hours later", "اليوم", "فجر"."""
+    return _FRESH.search(text, s0, s1) >= 0
+
+
+def old_year_after(text: str, end: int, sentence_end: int, lang: str, year: int) -> bool:
+    """A year two or more years back starts within 120 characters after `end`, before punctuation."""
+    limit = min(sentence_end, end + 120)
+    window = text[end:limit]
+    if "19" not in window and "20" not in window:
+        return False  # no year: the common case
+    on = _ON_DATE.match(text, end, limit)  # "surrendered on Nov. 18, 1991": the date's own punctuation
+    if on is not None:
+        return int(on.group(1)) < year - _RECENT_YEARS
+    stop = _CLAUSE_PUNCT.search(text, end, limit)
+    m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
+    return m is not None and int(m.group(1) or m.group(2)) < year - _RECENT_YEARS
+
+
+_RELATIVE_BEFORE: Final = re.compile(
+    fold_pattern(
+        r"(?:, (?:which|that|where|whom)|(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|حيث)"
+        r"|\b(?:villages?|towns?|cit(?:y|ies)|areas?|territor(?:y|ies)|regions?|districts?|lands?|provinces?"
+        r"|parts?) (?:that|which))"
+        r"\s+(?:[^\s,،]+\s+){0,6}$"
+    )
+)
+# Every Arabic relative cue holds one of these: a quick test before the regexes.
+RELATIVE_AR: Final = tuple(
+    fold_pattern(w + " ") for w in ("التي", "الذي", "اللتين", "اللذين", "الذين", "حيث")
+)
+# A participle set off by a comma after a noun: "Raqqa, captured from IS in 2017, is ...".
+_ASIDE_ADVERBS: Final = (" first", " once", " later", " briefly", " originally", " largely")
+ASIDE_ENDS: Final = (",", *_ASIDE_ADVERBS)
+_PARTICIPLE: Final = re.compile(r"[a-z-]+(?:ed|en|run)\b")
+
+
+def dated_background(text: str, start: int, end: int, before: str, arabic: bool) -> bool:
+    """True when the trigger sits in a relative clause or a participle aside dated to a past year or
+    month (historical background, not the news of the sentence). `before` is the clause up to the
+    trigger (see _clause_left)."""
+    relative = _RELATIVE_BEFORE.search(before) is not None
+    if not relative and (arabic or not aside_before(before) or _PARTICIPLE.match(text, start) is None):
+        return False
+    return _past_date_after(text, end, arabic) and (relative or "," in text[end : end + 100])
+
+
+# The toll of a whole war in a relative clause is background: "the war, which has killed tens of
+# thousands", "a war that has left more than 2,000 people dead", "الحرب التي خلفت أكثر من 150 ألف قتيل".
+_WAR_RELATIVE: Final = re.compile(
+    fold_pattern(
+        r"\b(?:war|conflict|insurgency|uprising)\s*,?\s+(?:which|that)\s+(?:(?:has|had|have)\s+)?"
+        r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
+        r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\S*\s+(?:\S+\s+){0,4}?(?:التي|الذي)\s+(?:\S+\s+){0,5}$"
+    )
+)
+
+
+# A whole war as the subject of a toll: "The conflict has killed more than 150,000 people", "Sudan's war,
+# which began in April 2023, has killed tens of thousands", "the 14-month war killed more than 4,000".
+_WAR_SUBJECT: Final = re.compile(
+    fold_pattern(
+        r"\b(?:war|conflict|insurgency)(?:,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
+        r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
+        r"|(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+)?\s+"
+        r"(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
+        r"(?:\S+\s+){0,3}$"
+        # the war itself as the subject of the verb: "حرب قتلت عشرات الآلاف"
+        r"|(?<!مخلفات )(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\s+$"
+    )
+)
+
+
+_WAR_WORDS: Final = ("war", "conflict", "insurgency", *(fold_pattern(w) for w in ("حرب", "نزاع", "صراع")))
+
+
+def war_toll(text: str, start: int, sentence_start: int) -> bool:
+    """The casualty trigger at `start` counts the toll of a whole war (see _WAR_SUBJECT)."""
+    lo = max(sentence_start, start - 140)
+    window = text[lo:start]
+    # every _WAR_SUBJECT match holds one of these: substring tests before the regex
+    if not any(w in window for w in _WAR_WORDS):
+        return False
+    return _WAR_SUBJECT.search(text, lo, start) is not None
+
+
+def war_toll_background(before: str) -> bool:
+    """The trigger is in a relative clause of "the war" (see _WAR_RELATIVE); `before` is its clause."""
+    return _WAR_RELATIVE.search(before) is not None
+
+
+def aside_before(before: str) -> bool:
+    """before ends with a comma after a word, possibly followed by an adverb ("Raqqa, once")."""
+    rest = before.rstrip()
+    if not rest.endswith(ASIDE_ENDS):
+        return False  # the common case, decided in C
+    if rest.endswith(_ASIDE_ADVERBS):
+        rest = rest.rsplit(None, 1)[0] if " " in rest else ""
+    return rest.endswith(",") and len(rest) > 1 and rest[-2].isalnum()
