@@ -80,6 +80,9 @@ _OLD_YEAR: Final = {
 }
 _ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.?),?\s+((?:19|20)\d\d)\b")
 _RECENT_YEARS: Final = 1
+_COMPARISON: Final = re.compile(
+    fold_pattern(r"\b(?:\w+iest|worst|biggest|largest|first|highest|heaviest|since)\b|(?<!\w)(?:أعنف|أكبر|أسوأ|أول)(?!\w)")
+)
 # Any year before this one, anywhere in a sentence (see stale_sentence).
 # A year in a date: after a preposition, a month or a day ("in 2022", "Nov. 18, 1991", "عام 2013",
 # "آب 2013"), not a bare count ("more than 2000 people were displaced").
@@ -154,7 +157,10 @@ def old_year_after(text: str, end: int, sentence_end: int, lang: str, year: int)
         return int(on.group(1)) < year - _RECENT_YEARS
     stop = _CLAUSE_PUNCT.search(text, end, limit)
     m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
-    return m is not None and int(m.group(1) or m.group(2)) < year - _RECENT_YEARS
+    if m is None or int(m.group(1) or m.group(2)) >= year - _RECENT_YEARS:
+        return False
+    # "their deadliest attack during 2024 and 2025": a comparison with the past, not a date of the event
+    return _COMPARISON.search(text, end, m.start()) is None
 
 
 _RELATIVE_BEFORE: Final = re.compile(

@@ -127,6 +127,20 @@ def _month_before(window: str) -> bool:
     return ends_with_word(rest, MONTH_WORDS)
 
 
+# Bounds that only come before a count ("over" does not: "jailed over 2014 massacre").
+_COUNT_BOUNDS: Final = tuple(
+    fold_pattern(w)
+    for w in (
+        "more than", "at least", "about", "nearly", "around", "some", "almost",
+        "أكثر من", "نحو", "حوالي", "ما لا يقل عن", "قرابة",
+    )
+)
+_PEOPLE_AFTER: Final = _c(
+    r"\s+(?:[\w-]+\s+)?(?:people|civilians|soldiers|fighters|militants|troops|children|women|men|residents"
+    r"|شخص\S*|مدني\S*|جندي\S*|جنود|مقاتل\S*|مسلح\S*|طفل\S*|أطفال|نساء|عنصر\S*)(?!\w)"
+)
+
+
 def is_time_or_date(text: str, n: NumberMatch) -> bool:
     """A date ("12 March", "March 12"), a clock time ("12:30 GMT"), a duration or distance ("48 hours",
     "5 km"), a bare year, a definite ordinal glued to the article ("الساعات الـ24") or a name
@@ -146,9 +160,14 @@ def is_time_or_date(text: str, n: NumberMatch) -> bool:
     if _names_the_number(before):
         return True
     # A bare year (in digits: "ألفي" is a number word); tolls of exactly 1900-2099 are written with a
-    # separator ("1,950").
+    # separator ("1,950"), or come after a bound ("more than 2000") or before their people ("2019 militants").
     return (
-        n.value.is_integer() and 1900 <= n.value <= 2099 and n.end - n.start == 4 and text[n.start].isdigit()
+        n.value.is_integer()
+        and 1900 <= n.value <= 2099
+        and n.end - n.start == 4
+        and text[n.start].isdigit()
+        and not ends_with_word(text[max(0, n.start - 24) : n.start].rstrip(), _COUNT_BOUNDS)
+        and _PEOPLE_AFTER.match(text, n.end) is None
     )
 
 

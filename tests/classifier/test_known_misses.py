@@ -909,6 +909,7 @@ REVIEW_STILL_NEWS = [
     ("ar-in-order-to", "استعادت أوكرانيا السيطرة على قرية روبوتينه بهدف قطع خطوط الإمداد.", "territorial_change"),
     ("en-didnt-say-when", "The army didn't say when it retook the town of Bakhmut.", "territorial_change"),
     ("ar-without-warning", "دون سابق إنذار قصفت الطائرات السوق وقتلت 7 مدنيين.", "casualty_update"),
+    ("en-deadliest-during", "Fighters killed 11 soldiers in their deadliest attack during 2024 and 2025, a monitor said.", "casualty_update"),
 ]
 
 
@@ -916,6 +917,12 @@ REVIEW_STILL_NEWS = [
 def test_review_cases_stay_developments(text: str, label: str) -> None:
     """Real developments an independent review found the new rules dropped."""
     assert label in _labels(text)
+
+
+def test_a_year_like_count_is_a_count() -> None:
+    """"more than 2000 people", "2019 militants": a bound before or people after make it a count."""
+    assert _figures("Strikes killed more than 2000 people in the city, the ministry said.") == [("killed", 2000)]
+    assert _figures("The army said it killed 2019 militants this year.") == [("killed", 2019)]
 
 
 def test_my_village_is_not_two_villages() -> None:
