@@ -80,6 +80,17 @@ _OLD_YEAR: Final = {
 }
 _ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.?),?\s+((?:19|20)\d\d)\b")
 _RECENT_YEARS: Final = 1
+# A relative clause or a comparison after the trigger dates something else ("a camp that was set up in
+# 2019", "reminiscent of the one in 2016", "مخيم … التي أقيمت عام 2019").
+_OTHER_CLAUSE: Final = re.compile(
+    fold_pattern(
+        r"\b(?:which|that|where|who|whose|reminiscent|similar to|like the one)\b"
+        r"|(?<!\w)(?:التي|الذي|الذين|حيث|أقيم\S*|أنشئ\S*|بني\S*|شيد\S*)(?!\w)"
+    )
+)
+_RELATIVE_AFTER: Final = re.compile(
+    fold_pattern(r"\s*(?:which|that|where|who|whose|التي|الذي|الذين|حيث)(?!\w)")
+)
 _COMPARISON: Final = re.compile(
     fold_pattern(r"\b(?:\w+iest|worst|biggest|largest|first|highest|heaviest|since)\b|(?<!\w)(?:أعنف|أكبر|أسوأ|أول)(?!\w)")
 )
@@ -137,8 +148,18 @@ def stale_sentence(text: str, s0: int, s1: int, year: int) -> bool:
     sentence = text[s0:s1]
     if _THEN.search(sentence):
         return True
-    old = any(int(m.group(1)) < year for m in _ANY_YEAR.finditer(sentence))
+    old = any(
+        int(m.group(1)) < year and not _in_relative_aside(sentence, m.start())
+        for m in _ANY_YEAR.finditer(sentence)
+    )
     return (old or _PAST_TIME.search(sentence) is not None) and not fresh(text, s0, s1)
+
+
+def _in_relative_aside(sentence: str, at: int) -> bool:
+    """The year at `at` sits in a relative clause set off by a comma: it dates a place named in the news
+    ("... near the town of Akhtarin, which saw heavy fighting in 2016"), not the news itself."""
+    comma = max(sentence.rfind(",", 0, at), sentence.rfind("،", 0, at))
+    return comma >= 0 and _RELATIVE_AFTER.match(sentence, comma + 1) is not None
 
 
 def fresh(text: str, s0: int, s1: int) -> bool:
@@ -156,7 +177,9 @@ def old_year_after(text: str, end: int, sentence_end: int, lang: str, year: int)
     if on is not None:
         return int(on.group(1)) < year - _RECENT_YEARS
     stop = _CLAUSE_PUNCT.search(text, end, limit)
-    m = _OLD_YEAR[lang].search(text, end, stop.start() if stop else limit)
+    hi = stop.start() if stop else limit
+    other = _OTHER_CLAUSE.search(text, end, hi)  # "an offensive reminiscent of the one in 2016"
+    m = _OLD_YEAR[lang].search(text, end, other.start() if other else hi)
     if m is None or int(m.group(1) or m.group(2)) >= year - _RECENT_YEARS:
         return False
     # "their deadliest attack during 2024 and 2025": a comparison with the past, not a date of the event

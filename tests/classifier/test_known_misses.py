@@ -910,6 +910,13 @@ REVIEW_STILL_NEWS = [
     ("en-didnt-say-when", "The army didn't say when it retook the town of Bakhmut.", "territorial_change"),
     ("ar-without-warning", "دون سابق إنذار قصفت الطائرات السوق وقتلت 7 مدنيين.", "casualty_update"),
     ("en-deadliest-during", "Fighters killed 11 soldiers in their deadliest attack during 2024 and 2025, a monitor said.", "casualty_update"),
+    ("en-reminiscent", "Troops retook Palmyra in an offensive reminiscent of the one in 2016.", "territorial_change"),
+    ("ar-camp-built", "قتل 7 مدنيين في غارة على مخيم للنازحين أقيم عام 2019 شمال إدلب.", "casualty_update"),
+    (
+        "ar-aside-in-body",
+        "مقتل 12\n\nقتل 12 شخصا في غارة على غزة.\n\nوسيطرت الفصائل على 3 قرى قرب بلدة أخترين، التي شهدت معارك عنيفة في 2016.",
+        "territorial_change",
+    ),
 ]
 
 
