@@ -139,7 +139,7 @@ _THINGS: Final = _c(
     r"|guns|rockets|missiles|shells|mortars|houses|homes|buildings"
     r"|(?:sources?|officials?|witness(?:es)?|diplomats?|analysts?|spokesm[ae]n)\s+(?:said|say|says|told|reported)"
     r"|(?:مصادر|مصدر|مسؤولين|شهود)\s+(?:\S+\s+)?(?:قال|قالت|أفاد|أفادت|ذكر|ذكرت)\S*"
-    r"|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة"
+    r"|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة|لغم|ألغام|ذخيرة|ذخائر|عبوة|عبوات"
     r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق)(?!\w)"
 )
 # An earlier figure the new one replaces: "rose to 50, up from an initial estimate of 20".

@@ -102,6 +102,8 @@ _PAST_VERB: Final = frozenset(("took", "retook", "fell", "overran", "gave", "lai
 # A death sentence is not an execution: "sentenced 7 men to death", "أحكاماً بالإعدام على 7".
 _SENTENCED_EN: Final = re.compile(r"\bsentenc\w*\b(?:\s+\S+){0,6}?\s+to(?:\s+be)?\s*$")
 _SENTENCE_AFTER_EN: Final = re.compile(r"\s*(?:sentences?|penalty|row|verdicts?)\b")
+# "الإعدام شنقاً لخمسة مدانين": a sentence passed on convicts, not an execution reported.
+_CONVICTS_AFTER_AR: Final = re.compile(fold_pattern(r"(?:\s+\S+){0,3}?\s+\S*(?:مدان|محكوم|متهم)\S*"))
 _SENTENCED_AR: Final = re.compile(
     fold_pattern(
         r"(?<!\w)[وف]?(?:حكم|حكما|حكمت|يحكم|الحكم|أحكام|أحكاما|الأحكام|بأحكام|قضت|قضى|تقضي|يقضي|عقوبة|بعقوبة"
@@ -346,7 +348,9 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     if nominal:  # a masdar: "السيطرة على", "تسليم أنفسهم"
         if _masdar_not_done(text, end, left):
             return True
-    elif _EXECUTE_STEM in text[start:end] and _SENTENCED_AR.search(left):
+    elif _EXECUTE_STEM in text[start:end] and (
+        _SENTENCED_AR.search(left) or _CONVICTS_AFTER_AR.match(text, end) is not None
+    ):
         return True  # "حكما بالإعدام"
     if _SINCE_CLAUSE_AR in left and _SINCE_CLAUSE_AR in left[max(left.rfind("،"), left.rfind(",")) + 1 :]:
         return True  # "منذ أن دخلت القوات المدينة وسيطرت على أحيائها": inside a since-clause

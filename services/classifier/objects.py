@@ -55,10 +55,12 @@ _PERSON_BEFORE_EN: Final = re.compile(
 _PERSON_OBJECT_AR: Final = re.compile(
     fold_pattern(
         # "part of" leads to the noun that decides: "جزءا من خسائرها" (not a place), "جزءا من مدينة" (a place)
-        r"^\s*(?:\S+\s+)?(?:\d[\d,.]*\s+)?(?:جزءا? من\s+)?"
+        r"^\s*(?:\S+\s+)?(?:(?:أكثر من|نحو|حوالي)\s+)?(?:\d[\d,.]*\s+)?(?:جزءا? من\s+)?"
         r"(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
         # people freed: "حررت القوات 12 مختطفا"
         r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*|مواشي\S*|ماشية|أغنام|قطعان"
+        # mines cleared: "ينتزع أكثر من 1200 لغم"
+        r"|لغم|ألغام|ذخيرة|عبوة|عبوات"
         # not an area: a match, a market, a fire, power
         r"|مجريات|المباراة|مباراة|اللقاء|الشوط|الكرة|الاستحواذ|المنافسة|البطولة|الدوري|اللقب|الكأس|السوق"
         r"|الأسواق|الأسعار|حصة|البورصة|الأسهم|الحريق|الحرائق|النيران|الحكم|السلطة|مشاعر|أعصاب"
@@ -182,6 +184,10 @@ _SURRENDER_FIGURATIVE_AR: Final = re.compile(
         r"|لهدف\S*|لأهداف|للخسارة|لإملاءات|لمطالب|لضغط\S*)(?!\w)"
     )
 )
+_SURRENDER_TERMS_EN: Final = re.compile(
+    r"\s+(?:offers?|deals?|terms|talks|negotiations|demands?|ultimatums?|calls?|appeals?|deadlines?|proposals?"
+    r"|plans?)\b"
+)
 _KILL_OBJECT_EN: Final = re.compile(
     r"\s+(?:(?:the|a|an|its|their|his|her|any|off)\s+)?(?:[$€£]|(?:[\w.-]+\s+){0,3}?"
     r"(?:bills?|package|deal|proposals?|plans?|legislation|motion|measures?|amendments?|projects?|story"
@@ -204,7 +210,8 @@ def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, fam
     if family == "surrender":
         if lang == "ar":
             return _SURRENDER_FIGURATIVE_AR.match(after) is not None
-        return _SURRENDER_OBJECT_EN.match(after) is not None
+        # "weighs a surrender offer": the terms of a surrender, not one
+        return _SURRENDER_OBJECT_EN.match(after) is not None or _SURRENDER_TERMS_EN.match(after) is not None
     if lang == "en" and text.startswith(_KILL_VERB_EN, start):
         return _KILL_OBJECT_EN.match(after) is not None
     # "the victims' families", "عائلات الضحايا": relatives of the dead, no new toll
@@ -222,6 +229,7 @@ _NON_CONFLICT_EN: Final = WordScanner(
         r"|bushfires?|forest fires?|avalanches?|volcan\w*|eruptions?|tsunamis?|lightning|blizzards?|monsoons?"
         r"|heavy rains?|droughts?|cholera|outbreaks?|epidemics?|pandemic|diseases?|virus|covid\w*|coronavirus"
         r"|measles|malaria|dengue|ebola|mpox|meningitis|diphtheria|crash(?:es|ed)?|collisions?|collided"
+        r"|malnutrition|malnourished|famine|starvation|hunger"
         r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
         r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
         r"|overdoses?|plunged|ravine|road (?:accident|crash)|road safety|tankers?|brake failure|overturned"
@@ -254,6 +262,7 @@ _NON_CONFLICT_AR: Final = WordScanner(
     + _dispatch_ar(
         r"(?:زلزال|زلازل|هزة أرضية|هزات أرضية|فيضان|فيضانات|سيول|أمطار|عاصفة|عواصف|إعصار|انهيار\S*"
         r"|حادث|حادثة|حوادث|تصادم|اصطدام|غرق|غرقى|كوليرا|وباء|أوبئة|تفشي|مرض|أمراض|فيروس|كورونا|حصبة|ملاريا"
+        r"|سوء التغذية|المجاعة|مجاعة|الجوع"
         r"|حمى|حرائق الغابات|موجة حر|الحر الشديد|صاعقة|انزلاق\S*|تدافع|تسمم|جفاف|انفجار غاز|المرور"
         r"|انقلاب (?:حافلة|سيارة|شاحنة|مركبة)|السرعة المفرطة"
         r"|أسطوانة غاز)"

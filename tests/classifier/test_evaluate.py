@@ -20,6 +20,7 @@ BLIND6 = Path(__file__).parent / "fixtures" / "heldout_blind6.jsonl"
 BLIND7 = Path(__file__).parent / "fixtures" / "heldout_blind7.jsonl"
 BLIND8 = Path(__file__).parent / "fixtures" / "heldout_blind8.jsonl"
 BLIND9 = Path(__file__).parent / "fixtures" / "heldout_blind9.jsonl"
+BLIND10 = Path(__file__).parent / "fixtures" / "heldout_blind10.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -94,19 +95,24 @@ def test_fourth_blind_set_meets_targets() -> None:
     _check_targets(BLIND4)
 
 
-def test_fifth_blind_set_holds_its_measured_scores() -> None:
-    """Wire copy, monitor posts and long analysis paragraphs in both languages by four independent
-    annotators (first blind score: labels F1 en 0.865 / ar 0.844, figures 0.856, negatives flagged 29.9 %).
-    After the general fixes the label and figure targets hold; negatives flagged is 9.3 % (English
-    analysis paragraphs: claims denied by the other side, background battles), not yet the 5 % target."""
-    report = evaluate(_load(BLIND5), WRITTEN)
+def _check_measured(path: Path, flagged_at_most: float) -> None:
+    """Label F1 per language and figure F1 meet the targets; negatives flagged stay at their measured level."""
+    report = evaluate(_load(path), WRITTEN)
     for lang, target in (("en", 0.90), ("ar", 0.85)):
         labels = [report.labels[(lang, label)] for label in ("territorial_change", "surrender", "casualty_update")]
         tp, fp, fn = (sum(getattr(s, k) for s in labels) for k in ("tp", "fp", "fn"))
         assert 2 * tp / (2 * tp + fp + fn) >= target, format_report(report)
     assert report.figures["all"].f1 >= 0.80
     flagged, total = report.negatives["all"]
-    assert flagged <= 0.10 * total, format_report(report)
+    assert flagged <= flagged_at_most * total, format_report(report)
+
+
+def test_fifth_blind_set_holds_its_measured_scores() -> None:
+    """Wire copy, monitor posts and long analysis paragraphs in both languages by four independent
+    annotators (first blind score: labels F1 en 0.865 / ar 0.844, figures 0.856, negatives flagged 29.9 %).
+    After the general fixes the label and figure targets hold; negatives flagged is 9.3 % (English
+    analysis paragraphs: claims denied by the other side, background battles), not yet the 5 % target."""
+    _check_measured(BLIND5, 0.10)
 
 
 def test_sixth_blind_set_meets_targets() -> None:
@@ -139,3 +145,11 @@ def test_ninth_blind_set_meets_targets() -> None:
     annotators (first blind score: labels F1 en 0.930 / ar 0.986, figures 0.944, negatives flagged 7.3 %;
     its families were then fixed in general, so this set is no longer blind)."""
     _check_targets(BLIND9)
+
+
+def test_tenth_blind_set_holds_its_measured_scores() -> None:
+    """A week of a feed reader in each language (30 whole articles, 60 feed items) by two independent
+    annotators, written after every fix above (first blind score: labels F1 en 0.912 / ar 0.925, figures
+    0.904, negatives flagged 15.9 %). After four general fixes (malnutrition deaths, surrender offers,
+    death sentences on convicts, mines cleared) negatives flagged is 11.4 %, not yet the 5 % target."""
+    _check_measured(BLIND10, 0.12)

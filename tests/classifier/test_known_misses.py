@@ -935,3 +935,18 @@ def test_a_year_like_count_is_a_count() -> None:
 def test_my_village_is_not_two_villages() -> None:
     """"قريتي" alone is "my village"; "قريتي X وY" is two villages."""
     assert _figures("سيطر المسلحون على قريتي") == []
+
+
+# Set 10: hunger deaths, a surrender offer weighed, a death sentence on convicts, mines cleared.
+NOT_NEWS_10 = [
+    ("en-malnutrition", "Thirty children died of severe malnutrition in the camp's feeding centre last month."),
+    ("en-surrender-offer", "The besieged garrison is weighing a surrender offer brought by church leaders."),
+    ("ar-sentence-convicts", "الإعدام شنقا لسبعة مدانين بتفجير سيارة مفخخة في سوق شعبي"),
+    ("ar-mines", "فرق الهندسة تنتزع أكثر من 900 لغم من الأراضي الزراعية خلال شهر"),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_10], ids=[t[0] for t in NOT_NEWS_10])
+def test_set10_hunger_offers_sentences_and_mines(text: str) -> None:
+    """Deaths from hunger, the terms of a surrender, a sentence passed on convicts, mines cleared."""
+    assert _labels(text) == []
