@@ -82,17 +82,20 @@ _ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.
 _RECENT_YEARS: Final = 1
 # A relative clause or a comparison after the trigger dates something else ("a camp that was set up in
 # 2019", "reminiscent of the one in 2016", "مخيم … التي أقيمت عام 2019").
+_RELATIVE_EN: Final = "which|that|where|who|whose"
+_RELATIVE_WORDS_AR: Final = "التي|الذي|الذين|حيث"
 _OTHER_CLAUSE: Final = re.compile(
     fold_pattern(
-        r"\b(?:which|that|where|who|whose|reminiscent|similar to|like the one)\b"
-        r"|(?<!\w)(?:التي|الذي|الذين|حيث|أقيم\S*|أنشئ\S*|بني\S*|شيد\S*)(?!\w)"
+        rf"\b(?:{_RELATIVE_EN}|reminiscent|similar to|like the one)\b"
+        rf"|(?<!\w)(?:{_RELATIVE_WORDS_AR}|أقيم\S*|أنشئ\S*|بني\S*|شيد\S*)(?!\w)"
     )
 )
-_RELATIVE_AFTER: Final = re.compile(
-    fold_pattern(r"\s*(?:which|that|where|who|whose|التي|الذي|الذين|حيث)(?!\w)")
-)
+# A comma-set relative clause, where a year dates the place it follows (see _in_relative_aside).
+_RELATIVE_AFTER: Final = re.compile(fold_pattern(rf"\s*(?:{_RELATIVE_EN}|{_RELATIVE_WORDS_AR})(?!\w)"))
 _COMPARISON: Final = re.compile(
-    fold_pattern(r"\b(?:\w+iest|worst|biggest|largest|first|highest|heaviest|since)\b|(?<!\w)(?:أعنف|أكبر|أسوأ|أول)(?!\w)")
+    fold_pattern(
+        r"\b(?:\w+iest|worst|biggest|largest|first|highest|heaviest|since)\b|(?<!\w)(?:أعنف|أكبر|أسوأ|أول)(?!\w)"
+    )
 )
 # Any year before this one, anywhere in a sentence (see stale_sentence).
 # A year in a date: after a preposition, a month or a day ("in 2022", "Nov. 18, 1991", "عام 2013",
