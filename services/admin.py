@@ -36,7 +36,8 @@ def encoding_name(value: str) -> str:
 def add_parsers(sub: Any) -> None:
     """Add the `feeds` and `subscribers` command groups."""
     feeds = sub.add_parser("feeds", help="manage the feeds to poll").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
     add = feeds.add_parser("add", help="add a feed")
     add.add_argument("url")
     add.add_argument("--name", default="")
@@ -47,7 +48,8 @@ def add_parsers(sub: Any) -> None:
     feeds.add_parser("export-opml", help="print the feeds as OPML")
 
     subs = sub.add_parser("subscribers", help="manage alert subscribers").add_subparsers(
-        dest="action", required=True, metavar="ACTION")
+        dest="action", required=True, metavar="ACTION"
+    )
     sadd = subs.add_parser("add", help="add or update a subscriber")
     sadd.add_argument("target", help="email address or Telegram chat id")
     sadd.add_argument("--channel", choices=["email", "telegram"], default="email")
@@ -116,15 +118,21 @@ async def _feeds(args: argparse.Namespace, store: Store, settings: Settings) -> 
         print(f"{'id':>4}  {'status':8}  {'items/day':>9}  {'next check':20}  {'last error':30}  url")
         for f in await store.list_feeds():
             rate = "-" if f["items_per_day"] is None else f"{f['items_per_day']:.1f}"
-            print(f"{f['id']:>4}  {f['status']:8}  {rate:>9}  {_when(f['next_check_at']):20}  "
-                  f"{(f['last_error'] or '-')[:30]:30}  {f['url']}")
+            print(
+                f"{f['id']:>4}  {f['status']:8}  {rate:>9}  {_when(f['next_check_at']):20}  "
+                f"{(f['last_error'] or '-')[:30]:30}  {f['url']}"
+            )
     elif args.action == "import-opml":
         return await _import_opml(args.file, store, settings)
     else:
-        lines = [f'    <outline type="rss" text={quoteattr(f["name"] or f["url"])} '
-                 f'xmlUrl={quoteattr(f["url"])}/>' for f in await store.list_feeds()]
-        print('<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head><title>frontwatch feeds'
-              "</title></head>\n  <body>\n" + "\n".join(lines) + "\n  </body>\n</opml>")
+        lines = [
+            f'    <outline type="rss" text={quoteattr(f["name"] or f["url"])} xmlUrl={quoteattr(f["url"])}/>'
+            for f in await store.list_feeds()
+        ]
+        print(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head><title>frontwatch feeds'
+            "</title></head>\n  <body>\n" + "\n".join(lines) + "\n  </body>\n</opml>"
+        )
     return 0
 
 
@@ -159,8 +167,9 @@ async def _import_opml(path: str, store: Store, settings: Settings) -> int:
 async def _subscribers(args: argparse.Namespace, store: Store) -> int:
     if args.action == "add":
         labels = [x.strip() for x in args.labels.split(",") if x.strip()]
-        sid = await store.add_subscription(args.channel, args.target, filters={"labels": labels},
-                                           mode=args.mode, now=datetime.now(UTC))
+        sid = await store.add_subscription(
+            args.channel, args.target, filters={"labels": labels}, mode=args.mode, now=datetime.now(UTC)
+        )
         print(f"subscriber {sid}: {args.channel} {args.target}")
     elif args.action == "remove":
         if not await store.remove_subscription(args.channel, args.target):
@@ -169,26 +178,43 @@ async def _subscribers(args: argparse.Namespace, store: Store) -> int:
     else:
         for s in await store.list_subscriptions():
             state = f"paused ({s['paused_reason']})" if s["paused"] else "active"
-            print(f"{s['id']:>4}  {s['channel']:8}  {s['mode']:9}  {state:20}  {s['target']}  "
-                  f"{json.dumps(s['filters'], ensure_ascii=False)}")
+            print(
+                f"{s['id']:>4}  {s['channel']:8}  {s['mode']:9}  {state:20}  {s['target']}  "
+                f"{json.dumps(s['filters'], ensure_ascii=False)}"
+            )
     return 0
 
 
 async def fetch_preview(url: str, settings: Settings, encoding: str | None = None) -> int:
     """Print one JSON line per item of the feed at `url` (decoded as `encoding` if given, as
     `feeds add --encoding` would); publish nothing."""
-    async with make_session(allow_private=settings.allow_private_urls,
-                            allowed_networks=settings.allowed_networks) as session:
+    async with make_session(
+        allow_private=settings.allow_private_urls, allowed_networks=settings.allowed_networks
+    ) as session:
         try:
-            result = await fetch_feed(session, url, allow_private=settings.allow_private_urls,
-                                      allowed_networks=settings.allowed_networks)
-            parsed = parse_feed(result.body, url=result.url, content_type=result.content_type,
-                                encoding=encoding)
+            result = await fetch_feed(
+                session,
+                url,
+                allow_private=settings.allow_private_urls,
+                allowed_networks=settings.allowed_networks,
+            )
+            parsed = parse_feed(
+                result.body, url=result.url, content_type=result.content_type, encoding=encoding
+            )
         except (FetchError, FeedParseError) as exc:
             print(f"frontwatch fetch: {exc.kind}: {exc}", file=sys.stderr)
             return 1
     for e in parsed.entries:
-        print(json.dumps({"id": e.item_id, "title": e.title, "link": e.link,
-                          "published": e.published.isoformat() if e.published else None,
-                          "encoding": parsed.encoding}, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "id": e.item_id,
+                    "title": e.title,
+                    "link": e.link,
+                    "published": e.published.isoformat() if e.published else None,
+                    "encoding": parsed.encoding,
+                },
+                ensure_ascii=False,
+            )
+        )
     return 0

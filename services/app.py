@@ -39,11 +39,11 @@ async def _sync_config(rt: Runtime, settings: Settings, roles: Sequence[str]) ->
     if "notifier" in roles:
         for sub in settings.subscribers:
             # Insert only: what a subscriber changed since (through the bot) is theirs to keep.
-            await rt.store.ensure_subscription(sub.channel, sub.target, now=now, mode=sub.mode,
-                                               filters={"labels": sub.labels})
+            await rt.store.ensure_subscription(
+                sub.channel, sub.target, now=now, mode=sub.mode, filters={"labels": sub.labels}
+            )
         if settings.console_alerts:
-            await rt.store.ensure_subscription("console", "stdout", now=now, mode="immediate",
-                                               filters={})
+            await rt.store.ensure_subscription("console", "stdout", now=now, mode="immediate", filters={})
 
 
 def _channels(settings: Settings, console: TextIO | None) -> dict[str, Channel]:
@@ -68,9 +68,16 @@ async def _serve_health(rt: Runtime, port: int, routes: Sequence[web.RouteDef]) 
     return server
 
 
-async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.Event, *,
-                       embed_broker: bool, prefix: str = "", console: TextIO | None = None,
-                       on_ready: Callable[[Runtime], Awaitable[None]] | None = None) -> None:
+async def run_services(
+    settings: Settings,
+    roles: Sequence[str],
+    stop: asyncio.Event,
+    *,
+    embed_broker: bool,
+    prefix: str = "",
+    console: TextIO | None = None,
+    on_ready: Callable[[Runtime], Awaitable[None]] | None = None,
+) -> None:
     """Run `roles` in this process until `stop` is set, then shut down in order."""
     prefix = prefix or settings.bus_prefix
     async with Runtime.open(settings, embed_broker=embed_broker, prefix=prefix) as rt:
@@ -85,9 +92,13 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
             channels = _channels(settings, console)
             for channel in channels.values():
                 rt.stack.push_async_callback(channel.close)
-            notifier = NotifierService(rt.store, rt.bus(), channels,
-                                       window_s=settings.corroboration_window_s,
-                                       update_interval_s=settings.update_interval_s)
+            notifier = NotifierService(
+                rt.store,
+                rt.bus(),
+                channels,
+                window_s=settings.corroboration_window_s,
+                update_interval_s=settings.update_interval_s,
+            )
             loops.append(notifier.run)
             email = channels.get("email")
             if isinstance(email, EmailChannel):
@@ -99,18 +110,24 @@ async def run_services(settings: Settings, roles: Sequence[str], stop: asyncio.E
 
                 loops.append(functools.partial(run_bot, rt.store, load_telegram_settings()))
         if "poller" in roles:
-            poller = Poller(rt.store, rt.bus(), PollerOptions(
-                allow_private_urls=settings.allow_private_urls,
-                allowed_networks=tuple(settings.allowed_networks),
-                base_interval_s=settings.poll_interval_s,
-                min_interval_s=min(settings.min_poll_interval_s, settings.poll_interval_s),
-                lease_s=settings.poller_lease_s, parse_workers=settings.parse_workers))
+            poller = Poller(
+                rt.store,
+                rt.bus(),
+                PollerOptions(
+                    allow_private_urls=settings.allow_private_urls,
+                    allowed_networks=tuple(settings.allowed_networks),
+                    base_interval_s=settings.poll_interval_s,
+                    min_interval_s=min(settings.min_poll_interval_s, settings.poll_interval_s),
+                    lease_s=settings.poller_lease_s,
+                    parse_workers=settings.parse_workers,
+                ),
+            )
             loops.append(poller.run)
         await rt.start_buses()
-        health = None if settings.http_port is None else await _serve_health(
-            rt, settings.http_port, routes)
-        log.info("services_started", roles=list(roles), broker=rt.broker_url.split("@")[-1],
-                 store=rt.store.dialect)
+        health = None if settings.http_port is None else await _serve_health(rt, settings.http_port, routes)
+        log.info(
+            "services_started", roles=list(roles), broker=rt.broker_url.split("@")[-1], store=rt.store.dialect
+        )
         loops.append(lambda s: s.wait())  # keeps a consumer-only process alive until stop
         # One grace period covers the loops' in-flight work and then the buses' drain.
         rt.drain_budget_s = await run_until(stop, *loops, grace_s=settings.shutdown_grace_s)

@@ -31,12 +31,20 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("classify", help="JSON Lines {id,text,lang?} on stdin -> labels, figures on stdout")
     ev = sub.add_parser("eval", help="precision, recall and F1 of the classifier on a labelled file")
     ev.add_argument("file", type=Path)
-    ev.add_argument("--year", type=int, default=None,
-                    help="the year the texts were published (default: this year); older dates are background")
+    ev.add_argument(
+        "--year",
+        type=int,
+        default=None,
+        help="the year the texts were published (default: this year); older dates are background",
+    )
     fetch = sub.add_parser("fetch", help="preview a feed: one JSON line per item, nothing published")
     fetch.add_argument("url")
-    fetch.add_argument("--encoding", default=None, type=admin.encoding_name,
-                       help="decode as this charset instead of the detected one")
+    fetch.add_argument(
+        "--encoding",
+        default=None,
+        type=admin.encoding_name,
+        help="decode as this charset instead of the detected one",
+    )
     sub.add_parser("bot", help="run the Telegram subscription bot (long polling; needs a token)")
     admin.add_parsers(sub)
     return parser
@@ -50,8 +58,9 @@ async def start_sample(rt: Runtime, settings: Settings) -> None:
     try:
         await replay.start()
     except OSError as exc:
-        raise ConfigError(f"FRONTWATCH_SAMPLE_PORT: cannot listen on {settings.sample_port}: "
-                          f"{exc.strerror}") from None
+        raise ConfigError(
+            f"FRONTWATCH_SAMPLE_PORT: cannot listen on {settings.sample_port}: {exc.strerror}"
+        ) from None
     rt.stack.push_async_callback(replay.stop)
     for feed in replay.feeds():
         await rt.store.add_feed(feed.url, now=rt.now(), name=feed.name)
@@ -63,14 +72,17 @@ async def _run(settings: Settings, roles: Sequence[str], *, embed: bool) -> None
     sample = embed and settings.sample and not settings.feeds
     if sample:
         # The sample story lasts half a minute: poll it every few seconds, on loopback.
-        settings = settings.model_copy(update={
-            # Only loopback, where the replay server listens: not every private network.
-            "allowed_networks": [*settings.allowed_networks, "127.0.0.1/32"],
-            "poll_interval_s": min(settings.poll_interval_s, SAMPLE_POLL_INTERVAL_S),
-            "min_poll_interval_s": min(settings.min_poll_interval_s, SAMPLE_POLL_INTERVAL_S),
-            # ...and show its alerts within a minute, updates as they come.
-            "corroboration_window_s": min(settings.corroboration_window_s, SAMPLE_WINDOW_S),
-            "update_interval_s": 0.0})
+        settings = settings.model_copy(
+            update={
+                # Only loopback, where the replay server listens: not every private network.
+                "allowed_networks": [*settings.allowed_networks, "127.0.0.1/32"],
+                "poll_interval_s": min(settings.poll_interval_s, SAMPLE_POLL_INTERVAL_S),
+                "min_poll_interval_s": min(settings.min_poll_interval_s, SAMPLE_POLL_INTERVAL_S),
+                # ...and show its alerts within a minute, updates as they come.
+                "corroboration_window_s": min(settings.corroboration_window_s, SAMPLE_WINDOW_S),
+                "update_interval_s": 0.0,
+            }
+        )
 
     async def on_ready(rt: Runtime) -> None:
         if sample:

@@ -57,8 +57,9 @@ class Runtime:
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def open(cls, settings: Settings, *, embed_broker: bool,
-                   prefix: str = "") -> AsyncIterator[Runtime]:
+    async def open(
+        cls, settings: Settings, *, embed_broker: bool, prefix: str = ""
+    ) -> AsyncIterator[Runtime]:
         async with AsyncExitStack() as stack:
             rt = cls(settings, stack, embed_broker=embed_broker)
             rt.prefix = prefix
@@ -73,8 +74,12 @@ class Runtime:
 
     def bus(self) -> Bus:
         """A new bus (one connection) for one service of this process."""
-        bus = make_bus(self.broker_url, prefix=self.prefix, replicas=self.settings.jetstream_replicas,
-                       graceful_timeout_s=self.settings.shutdown_grace_s)
+        bus = make_bus(
+            self.broker_url,
+            prefix=self.prefix,
+            replicas=self.settings.jetstream_replicas,
+            graceful_timeout_s=self.settings.shutdown_grace_s,
+        )
         self.buses.append(bus)
         return bus
 
@@ -94,16 +99,20 @@ class Runtime:
             async with asyncio.timeout(None if math.isinf(budget) else max(budget, 0.0)):
                 await asyncio.gather(*(bus.stop() for bus in buses))
         except TimeoutError:
-            log.warning("shutdown_grace_exceeded", stage="broker_drain",
-                        grace_s=self.settings.shutdown_grace_s)
+            log.warning(
+                "shutdown_grace_exceeded", stage="broker_drain", grace_s=self.settings.shutdown_grace_s
+            )
 
     @staticmethod
     def now() -> datetime:
         return datetime.now(UTC)
 
 
-async def run_until(stop: asyncio.Event, *loops: Callable[[asyncio.Event], Coroutine[Any, Any, Any]],
-                    grace_s: float | None = None) -> float:
+async def run_until(
+    stop: asyncio.Event,
+    *loops: Callable[[asyncio.Event], Coroutine[Any, Any, Any]],
+    grace_s: float | None = None,
+) -> float:
     """Run service loops until `stop`; a loop that crashes stops the others and re-raises.
 
     Once `stop` is set the loops get `grace_s` seconds (unbounded if None) to finish their

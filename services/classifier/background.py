@@ -10,6 +10,7 @@ import re
 from typing import Final
 
 from .normalize import fold_pattern
+from .numbers import find_numbers
 from .scan import WordScanner, dispatch
 from .units import MONTH_WORDS
 
@@ -19,9 +20,12 @@ __all__ = [
     "RELATIVE_AR",
     "aside_before",
     "dated_background",
+    "dated_when",
     "fresh",
     "old_year_after",
+    "on_trial",
     "stale_sentence",
+    "war_scale",
     "war_toll",
     "war_toll_background",
 ]
@@ -102,7 +106,7 @@ _COMPARISON: Final = re.compile(
 # "آب 2013"), not a bare count ("more than 2000 people were displaced").
 _ANY_YEAR: Final = re.compile(
     fold_pattern(
-        rf"(?:\b(?:in|since|during|of|by|until|from|early|late|mid|between|and|to|spring|summer|autumn|fall"
+        rf"(?:\b(?:in|since|during|of|by|until|from|early|late|mid|between|and|to|the|spring|summer|autumn|fall"
         rf"|winter|{MONTHS_EN}|march"
         r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+|\d{1,2},?\s+"
         r"|(?<!\w)[وف]?(?:عام|سنة|العام|منذ|في|خلال|مطلع|أواخر|أوائل|منتصف|ربيع|صيف|خريف|شتاء"
@@ -232,7 +236,9 @@ _WAR_RELATIVE: Final = re.compile(
 # which began in April 2023, has killed tens of thousands", "the 14-month war killed more than 4,000".
 _WAR_SUBJECT: Final = re.compile(
     fold_pattern(
-        r"\b(?:war|conflict|insurgency)(?:,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
+        # "the war between the army and the RSF had killed", "as war's toll passes 150,000 dead"
+        r"\b(?:war|conflict|insurgency)(?:'s(?:\s+death|\s+(?:death\s+)?toll\s+[^.;]{0,30})?|\s+between\s+[^,.;]{0,60}"
+        r"|,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
         r"|(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+)?\s+"
         r"(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
@@ -269,3 +275,59 @@ def aside_before(before: str) -> bool:
     if rest.endswith(_ASIDE_ADVERBS):
         rest = rest.rsplit(None, 1)[0] if " " in rest else ""
     return rest.endswith(",") and len(rest) > 1 and rest[-2].isalnum()
+
+
+# A trial is about past killings: "Trial opens over 2018 La Saline massacre that killed 71", "بدأت أولى
+# جلسات محاكمة 14 متهما بانتهاكات ... والتي وثقت اللجنة مقتل 1400 شخص خلالها".
+_TRIAL: Final = WordScanner(
+    dispatch(fold_pattern(r"trials?|tribunal|court-martial|[وف]?(?:ال)?محاكم(?:ة|ات)\S*|[وف]?[يت]حاكم\S*"))
+    + r"(?!\w)"
+)
+
+
+def on_trial(text: str, sentence_start: int, start: int) -> bool:
+    """A trial is named in the sentence before the trigger at `start`."""
+    return _TRIAL.search(text, sentence_start, start) >= 0
+
+
+# A toll of thousands without a count, in the body of an article, recalls a war ("the UN says thousands
+# were killed in the rebel offensive on Goma alone", "قتلت وأصابت آلاف المدنيين"): a new attack's toll
+# comes with a count. So does a toll for the year so far ("losses this year alone exceed 380,000").
+_THOUSANDS: Final = re.compile(fold_pattern(r"\bthousands\b|(?<!\w)[وب]?(?:ال)?(?:آلاف|ألوف)(?!\w)"))
+_YEAR_SO_FAR: Final = re.compile(
+    fold_pattern(
+        r"\b(?:this year alone|so far this year|since the (?:start|beginning) of (?:the|this) year)\b"
+        r"|(?<!\w)منذ (?:بداية|مطلع) (?:العام|هذا العام|السنة)(?!\w)"
+    )
+)
+_THOUSANDS_WINDOW: Final = 25  # the toll's own amount: "thousands were killed", "قتل وخطف الآلاف"
+_YEAR_SO_FAR_WINDOW: Final = 60
+
+
+def war_scale(text: str, start: int, end: int, s0: int, s1: int) -> bool:
+    """A vague toll of thousands next to the trigger, or a toll for the year so far near it, in
+    text[s0:s1], and no fresh time anchor in the sentence."""
+    m = _THOUSANDS.search(text, max(s0, start - _THOUSANDS_WINDOW), min(s1, end + _THOUSANDS_WINDOW))
+    if m is None or _counted(text, m.start()):
+        m = _YEAR_SO_FAR.search(
+            text, max(s0, start - _YEAR_SO_FAR_WINDOW), min(s1, end + _YEAR_SO_FAR_WINDOW)
+        )
+    return m is not None and not fresh(text, s0, s1)
+
+
+def _counted(text: str, at: int) -> bool:
+    """The word at `at` ends a number that starts before it ("5 آلاف", "خمسة آلاف"): a count."""
+    return any(n.start < at < n.end for n in find_numbers(text, max(0, at - 20), at + 8))
+
+
+# "ضحايا الإبادة التي ارتكبها التنظيم في آب 2014، حين قتل وخطف الآلاف", "in August 2014, when IS fighters
+# killed thousands": a when-clause that dates its event by the year before it.
+_WHEN_AFTER_YEAR: Final = re.compile(
+    fold_pattern(r"((?:19|20)\d\d)\s*[,،]?\s+(?:حين|عندما|حينما|when)\s+(?:[^\s,،.]+\s+){0,4}$")
+)
+
+
+def dated_when(text: str, start: int, sentence_start: int, year: int) -> bool:
+    """The trigger at `start` is in a when-clause after a year two or more years back."""
+    m = _WHEN_AFTER_YEAR.search(text, max(sentence_start, start - 60), start)
+    return m is not None and int(m.group(1)) < year - _RECENT_YEARS

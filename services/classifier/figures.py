@@ -142,6 +142,11 @@ _THINGS: Final = _c(
     r"|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة|لغم|ألغام|ذخيرة|ذخائر|عبوة|عبوات"
     r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق)(?!\w)"
 )
+_CURRENCY: Final = frozenset("$€£")
+_MONEY_AFTER: Final = _c(
+    r"(?:[.,]\d+)?\s*(?:bn|billion|trillion|(?:(?:million|m)\s+)?(?:dollars|euros|pounds|usd)"
+    r"|(?:مليار|ملايين|مليون)?\s*(?:دولار|يورو|جنيه|ريال|دينار|ليرة))(?!\w)"
+)
 # An earlier figure the new one replaces: "rose to 50, up from an initial estimate of 20".
 _EARLIER: Final = _c(
     r"\b(?:up|down|revised|raised)\s+from\s+(?:(?:an?|the)\s+(?:[\w-]+\s+){0,2}"
@@ -153,8 +158,8 @@ _EARLIER: Final = _c(
 _OTHER_VERB: Final = re.compile(r"\S\s+and\s+(?:[a-z]+ly\s+)?[a-z]+ed\b")
 # The object of a verb of another fate: "rescued seven abducted farmers", "أفرج عن 12 مختطفا".
 _OTHER_VERB_BEFORE: Final = _c(
-    r"\b(?:rescued|freed|released|arrested|detained|evacuated|displaced|recovered|repatriated|exchanged"
-    r"|swapped)\s+(?:(?:at least|about|some|nearly|more than|over|another)\s+)?$"
+    r"\b(?:rescue[ds]?|free[ds]?|release[ds]?|arrest(?:s|ed)?|detain(?:s|ed)?|evacuated|displaced|recovered"
+    r"|repatriated|exchanged|swapped)\s+(?:(?:at least|about|some|nearly|more than|over|another)\s+)?$"
     r"|(?<!\w)(?:[وف]?(?:أفرج|أفرجت|حرر|حررت|أنقذ|أنقذت|اعتقل|اعتقلت|أجلى|أجلت)(?: عن)?)\s+"
     r"(?:(?:نحو|أكثر من|حوالي)\s+)?$"
 )
@@ -165,8 +170,17 @@ _EARLIER_AR: Final = (fold_pattern("كان"), fold_pattern("مقارنة"))
 _OTHER_VERB_STEM: Final = re.compile(
     "|".join(
         (
-            "rescued", "freed", "released", "arrested", "detained", "evacuated", "displaced", "recovered",
-            "repatriated", "exchanged", "swapped",
+            "rescue",
+            "free",
+            "release",
+            "arrest",
+            "detain",
+            "evacuated",
+            "displaced",
+            "recovered",
+            "repatriated",
+            "exchanged",
+            "swapped",
             *(fold_pattern(w) for w in ("أفرج", "حرر", "أنقذ", "اعتقل", "أجل")),
         )
     )
@@ -308,6 +322,8 @@ def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
         return True
     if _THINGS.match(text, n.end, n.end + 50):
         return True
+    if text[n.start - 1 : n.start] in _CURRENCY or _MONEY_AFTER.match(text, n.end):
+        return True  # "$4.2bn", "2.5 billion dollars": money, not people
     before = text[max(s0, n.start - 50) : n.start]
     # every _EARLIER match holds "from" or an Arabic cue, and every _OTHER_VERB_BEFORE match ends with
     # its verb a word or two before the number: substring tests before the regexes
@@ -367,7 +383,9 @@ def _link_one(
     elif trig is None:
         return None
     else:
-        kind, sub = kind_of_family(trig.family) or "", False
+        kind = kind_of_family(trig.family) or ""
+        # "killed 19 ... on Saturday, seven of them children": part of the figure before
+        sub = bool(out) and out[-1].kind == kind and _OF_THEM.match(text, n.end, n.end + 12) is not None
     if trig is None or trig.negated:
         return None
     lo = max(s0, n.start - 20)

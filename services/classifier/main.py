@@ -102,15 +102,19 @@ class ClassifierService:
         ikey = index_key(fact)
         seen = self._candidates.get(ikey, {})
         rows, candidates = await session.load_with_candidates(
-            key, ikey, {k: revision for k, (revision, _) in seen.items()})
+            key, ikey, {k: revision for k, (revision, _) in seen.items()}
+        )
         index = rows.get(ikey)
         if key in rows:
             return key, rows[key], index
         # Every new report under an index reads the same candidates again: the store sends the
         # state of those whose revision this replica has decoded already only once.
-        trackers = {row.key: seen[row.key] if row.state_json is None else (
-            row.revision, DevelopmentState.from_json(json.loads(row.state_json)["tracker"]))
-            for row in candidates}
+        trackers = {
+            row.key: seen[row.key]
+            if row.state_json is None
+            else (row.revision, DevelopmentState.from_json(json.loads(row.state_json)["tracker"]))
+            for row in candidates
+        }
         self._keep_candidates(ikey, trackers)
         match = find_match(fact, [tracker for _, tracker in trackers.values()], now=self.now())
         if match is None:
@@ -140,8 +144,11 @@ class ClassifierService:
         if key in keys:
             return None
         return DevelopmentWrite(
-            index_key(fact), "index", revision=index.revision + 1 if index else 1,
-            expected=index.revision if index else None, state={"keys": [key, *keys][:MAX_INDEXED_KEYS]},
+            index_key(fact),
+            "index",
+            revision=index.revision + 1 if index else 1,
+            expected=index.revision if index else None,
+            state={"keys": [key, *keys][:MAX_INDEXED_KEYS]},
         )
 
     async def _remember(self, session: DevelopmentSession, fact: Fact, key: str, index: Loaded) -> None:
@@ -153,7 +160,12 @@ class ClassifierService:
             index = (await session.load([listing.key])).get(listing.key)
 
     async def _fold(
-        self, session: DevelopmentSession, key: str, fact: Fact, article: Article, stored: Loaded,
+        self,
+        session: DevelopmentSession,
+        key: str,
+        fact: Fact,
+        article: Article,
+        stored: Loaded,
         listing: DevelopmentWrite | None,
     ) -> tuple[Development | None, bool | None]:
         """Fold the fact into the development of `key`, and (in the same round trip, on the first

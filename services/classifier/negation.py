@@ -67,7 +67,9 @@ _AR_PURPOSE: Final = re.compile(
 )
 # A purpose masdar a few words before a coordinated trigger ("لتسليم أسلحتها والاستسلام").
 _PURPOSE_BEFORE_AR: Final = re.compile(
-    fold_pattern(r"(?<!\w)لل?(?:تحرير|تطهير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء)\S*(?:\s+\S+){0,2}\s*$")
+    fold_pattern(
+        r"(?<!\w)لل?(?:تحرير|تطهير|سيطرة|استعادة|استسلام|تسليم|انسحاب|استيلاء)\S*(?:\s+\S+){0,2}\s*$"
+    )
 )
 _WA: Final = "و"
 _MAY_MONTH: Final = re.compile(r"\d\s*may\b|\bmay\s*\d")
@@ -266,11 +268,66 @@ _HEADLINE_CUT: Final = re.compile(r".*[:|–—؛.!?,،]", re.S)
 _STATUS_WORDS_AR: Final = frozenset(
     fold_pattern(w)
     for w in (
-        "أن", "إن", "لن", "لم", "لا", "ما", "مما", "التي", "الذي", "الذين", "اللذين", "اللتين",
-        "اللاتي", "اللواتي", "حيث", "قد", "سوف", "كان", "كانت", "كانوا", "يكون", "تكون", "زال", "زالت",
-        "زالوا", "يزال", "تزال", "يزالون", "تزالان", "لازال", "لازالت", "مازال", "مازالت", "ظل", "ظلت",
-        "ظلوا", "بقي", "بقيت", "تبقى", "يبقى", "عندما", "حين", "حينما", "بينما", "فيما", "إذا", "لو",
-        "كي", "لكي", "حتى", "هي", "هو", "هم", "هن", "كيف", "هل", "متى", "عادة", "غالبا", "دائما",
+        "أن",
+        "إن",
+        "لن",
+        "لم",
+        "لا",
+        "ما",
+        "مما",
+        "التي",
+        "الذي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "اللاتي",
+        "اللواتي",
+        "حيث",
+        "قد",
+        "سوف",
+        "كان",
+        "كانت",
+        "كانوا",
+        "يكون",
+        "تكون",
+        "زال",
+        "زالت",
+        "زالوا",
+        "يزال",
+        "تزال",
+        "يزالون",
+        "تزالان",
+        "لازال",
+        "لازالت",
+        "مازال",
+        "مازالت",
+        "ظل",
+        "ظلت",
+        "ظلوا",
+        "بقي",
+        "بقيت",
+        "تبقى",
+        "يبقى",
+        "عندما",
+        "حين",
+        "حينما",
+        "بينما",
+        "فيما",
+        "إذا",
+        "لو",
+        "كي",
+        "لكي",
+        "حتى",
+        "هي",
+        "هو",
+        "هم",
+        "هن",
+        "كيف",
+        "هل",
+        "متى",
+        "عادة",
+        "غالبا",
+        "دائما",
     )
 )
 # "تسيطر عليها" with the pronoun right after the verb: the resumptive pronoun of a relative clause.
@@ -319,8 +376,10 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     """Arabic: an imperfect verb that is not a headline event, background, a predicted or future masdar,
     then the cues in the clause before the trigger."""
     imperfect = IMPERFECT_AR.match(text, start, end)
-    if imperfect is not None and _imperfect_is_status(
-        text, start, end, sentence_start, imperfect.group("lam") is not None
+    if (
+        imperfect is not None
+        and _SINCE_NOW_AR.search(text, start, end + 30) is None
+        and _imperfect_is_status(text, start, end, sentence_start, imperfect.group("lam") is not None)
     ):
         return True
     left = _clause_left(text, start, sentence_start)
@@ -336,6 +395,8 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         dated_background(text, start, end, left, True) or war_toll_background(left)
     ):
         return True  # "المدينة التي سيطر عليها التنظيم عام 2014", "الحرب التي خلفت أكثر من 150 ألف قتيل"
+    if _CALLS_IT_AR.search(left, max(0, len(left) - 30)):
+        return True  # "لاستكمال ما تصفه بـ«تحرير دونباس»": a side's name for its goal
     if _COURT_OR_PAST_AR.found_in(left, text):
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
     if (
@@ -366,14 +427,16 @@ def _background_en(text: str, start: int, end: int, sentence_start: int, left: s
     # A dated relative clause or aside: a comma, or "that"/"which" after a place noun (quick tests before
     # the regexes).
     if (
-        ("," in left
-        and (
-            ", which" in left
-            or ", that" in left
-            or ", where" in left
-            or ", whom" in left
-            or tail.endswith(ASIDE_ENDS)
-        ))
+        (
+            "," in left
+            and (
+                ", which" in left
+                or ", that" in left
+                or ", where" in left
+                or ", whom" in left
+                or tail.endswith(ASIDE_ENDS)
+            )
+        )
         or " that " in left
         or " which " in left
     ) and dated_background(text, start, end, left, False):
@@ -402,12 +465,14 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
         or (text.startswith(_GERUNDS_EN, start) and not left.strip())
     ) and _predicted(text, end, False):
         return True  # "the capture of X would ...", "the fall of the city was inevitable"
+    if "what" in left and _CALLS_IT_EN.search(left, max(0, len(left) - 50)):
+        return True  # "to complete what Moscow calls the liberation of Donbas": a side's name for its goal
     if tail.endswith(_ADJ_EN_LAST) and _ADJ_EN.found_in(left):
         return True
     if "like" in left and _LIKE_NP.search(left):
         return True  # "a truce that looks like the other side's surrender": a comparison
     if ("who" in left or "that" in left) and (
-        (_GENERIC_EN.search(left) and not _past(text, start, end))
+        (_GENERIC_EN.search(left) and (not _past(text, start, end) or _MODAL_AFTER.match(text, end)))
         or (text.startswith(_SURRENDER_PRESENT_EN, start) and _WHO_BEFORE_EN.search(left))
     ):
         return True  # "any fighter who surrenders", "amnesty for insurgents who surrender by March"
@@ -437,6 +502,8 @@ def _negated_en(text: str, start: int, end: int, sentence_start: int) -> bool:
 
 # A bare present surrender verb in a relative clause is a condition ("insurgents who surrender by March").
 _SURRENDER_PRESENT_EN: Final = ("surrender ", "surrenders ", "hand ", "turn ", "give ", "lay down")
+# "those who surrendered would be treated fairly": a condition, whatever the tense
+_MODAL_AFTER: Final = re.compile(r"\s+(?:would|will|could|can|shall|may|must)\b")
 _WHO_BEFORE_EN: Final = re.compile(r"\b(?:who|that)\s+(?:[a-z]+ly\s+)?$")
 _RELATIVE_SUBJECT_EN: Final = re.compile(
     r"\bwho\s+(?:had\s+|have\s+|has\s+)?[a-z'-]+(?:\s+[\w'-]+){0,5}?"
@@ -479,9 +546,9 @@ def _verdict_before(text: str, start: int, sentence_start: int) -> bool:
 # "on trial for the murder of"); an anniversary or "N years after" looks back at a past event.
 _COURT_OR_PAST_EN: Final = WordScanner(
     dispatch(
-        r"(?:charged|accused|convicted|indicted|guilty|suspected|acquitted|charges?|trial|tried|jailed"
-        r"|prosecuted|arrested|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
-        r"|anniversary\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$|(?:years|decades?)\s+on\b"
+        r"(?:charged|accused|convicted|indicted|guilty|suspected|suspects|acquitted|charges?|trial|tried|jailed"
+        r"|prosecuted|arrest(?:s|ed)?|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
+        r"|anniversary\b|commemorat\w*|memorial\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$|(?:years|decades?)\s+on\b"
     )
 )
 # (Word lists regrouped by first letter, scan.dispatch: the same matches, a few tests per position.)
@@ -493,7 +560,8 @@ _COURT_OR_PAST_AR: Final = WordScanner(
                 fold_pattern(r"متهم\S*|اتهام\S*|تهمة|تهم|محاكمة|محاكمت\S*|إدانة|أدين\S*|مدان\S*|يحاكم|تحاكم")
             )
             + r"(?: \S+){0,3}\s*$",
-            fold_pattern(r"[وفبل]?(?:ال)?(?:ذكرى|ذكرا)(?:ها|ه)?(?!\w)"),
+            # an anniversary, a commemoration: "لاستذكار ضحايا الإبادة"
+            fold_pattern(r"[وفبل]?(?:ال)?(?:ذكرى|ذكرا|استذكار|تأبين)(?:ها|ه)?(?!\w)|[وف]?[يتا]ستذكر\S*"),
             fold_pattern(
                 r"(?:بعد|منذ) (?:\S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)|عامين|سنتين|عقدين|عام|سنة)"
                 r"(?: \S+)? (?:من|على)(?: \S+)?\s*$"
@@ -502,6 +570,19 @@ _COURT_OR_PAST_AR: Final = WordScanner(
     )
 )
 _QUOTES: Final = " «\"'“"
+# "ما تصفه بـ«تحرير دونباس»", "what Moscow calls the liberation of Donbas": a name for a goal, no event.
+_CALLS_IT_AR: Final = re.compile(fold_pattern(r"(?<!\w)ما [يت](?:صف|سمي)\S* ب\S*\s*[«\"'“]?\s*$"))
+_CALLS_IT_EN: Final = re.compile(
+    r"\bwhat\s+(?:[\w'-]+\s+){0,3}?(?:calls?|called|describes?\s+as|described\s+as|terms?|termed)\s+"
+    r"(?:(?:the|a|its|their)\s+)?[\"'“]?\s*$"
+)
+# "مقاتليه يسيطرون منذ صباح الجمعة على المدينة": control that began this morning is an event.
+_SINCE_NOW_AR: Final = re.compile(
+    fold_pattern(
+        r"(?<!\w)منذ (?:صباح|مساء|فجر|ليل|ظهر|أمس|ساعات|الساعات|اليوم|يوم|ال(?:أحد|اثنين|إثنين|ثلاثاء|أربعاء"
+        r"|خميس|جمعة|سبت))(?!\w)"
+    )
+)
 _ILA: Final = (" " + fold_pattern("إلى"), " " + fold_pattern("الى"))
 _SAYTARA: Final = fold_pattern("سيطر")
 # Exchanging or alternating control is a state of a contested area, not a change.

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from .normalize import normalize_text
+from .normalize import fold_pattern, normalize_text
 from .scan import WordScanner, trie_regex
 
-__all__ = ["NUMBER_RE", "NumberMatch", "find_numbers", "parse_number", "starts_with_wa"]
+__all__ = ["NUMBER_RE", "NumberMatch", "find_numbers", "parse_number", "singulars", "starts_with_wa"]
 
 _EN_UNITS = {
     "zero": 0,
@@ -236,7 +236,10 @@ DUAL_RE = re.compile(
         # the construct "قريتي X وY" (not "قريتي" alone: "my village"); normalize_text lower-cases \S
         r"(?<!\w)(?:[وفبل])?(?:ال)?(?:(?:قريتي|بلدتي|حيي)(?= [^ ]+ و)|قريتين|قريتان|بلدتين|بلدتان"
         r"|مدينتين|مدينتان|حيين|حيان|شخصين|شخصان"
-        r"|جنديين|جنديان|طفلين|طفلان|عنصرين|عنصران|ضابطين|ضابطان|امرأتين|امرأتان|مقاتلين اثنين)(?!\w)"
+        r"|جنديين|جنديان|طفلين|طفلان|عنصرين|عنصران|ضابطين|ضابطان|امرأتين|امرأتان|مقاتلين اثنين"
+        # nominative duals whose plural differs ("إرهابيان يسلمان نفسيهما"), and "شقيقيه" (his two brothers)
+        r"|إرهابيان|مسلحان|مدنيان|صحفيان|مسعفان|شقيقين|شقيقان|شقيقيه|شقيقيها|رجلين|رجلان|شابين|شابان"
+        r"|فتاتين|فتاتان|حارسين|حارسان)(?!\w)"
     )
 )
 _DUAL_SCAN = WordScanner(DUAL_RE.pattern.removeprefix(r"(?<!\w)"))
@@ -286,3 +289,46 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
     if duals:
         out = sorted(out + duals, key=lambda n: n.start)
     return out
+
+
+# One person named without a number, next to a casualty word: "مقتل طفل وإصابة شقيقيه", "سقوط شهيد",
+# "ويقتلون أحد الحراس", "killing a soldier", "a journalist was wounded" (not "including a child", a part of
+# a figure that annotators leave uncounted, nor "من بين القتلى مسعفا"). The count
+# 1 sits on the article ("a") or on "أحد", or is zero-width at the Arabic noun, which then reads as who.
+_PERSON_EN: Final = (
+    r"(?:child|boy|girl|baby|infant|toddler|teenager|woman|man|civilian|soldier|officer|policeman"
+    r"|police officer|journalist|reporter|photographer|paramedic|medic|doctor|nurse|aid worker|farmer"
+    r"|worker|student|guard|fighter|militant|commander|resident|villager|driver|shepherd|fisherman"
+    r"|teacher|pilot|member|ranger|volunteer)"
+)
+_ONE_AFTER_EN: Final = re.compile(r"\s+(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\b")
+_ONE_BEFORE_EN: Final = re.compile(
+    r"\b(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\s+(?:was|has been|had been)\s+(?:[a-z]+ly\s+)?$"
+)
+_ONE_AFTER_AR: Final = re.compile(
+    fold_pattern(
+        r" (?:(?P<one>أحد|إحدى) (?=ال)|(?=(?:طفل|طفلة|شاب|شابة|رجل|امرأة|سيدة|مسن|مسنة|فتى|فتاة|مدني|مواطن"
+        r"|مواطنة|جندي|ضابط|عنصر|مقاتل|مسلح|شخص|حارس|صحفي|مسعف|طبيب|ممرض|مزارع|راع|عامل|سائق|طالب|طالبة|قيادي"
+        r"|قائد|شرطي|عسكري|مستوطن|رهينة)ا?(?![^ .،,])))"
+    )
+)
+_ONE_NOUN_AR: Final = frozenset(normalize_text(w) for w in ("شهيد", "قتيل", "جريح", "مصاب"))
+_PLURAL_NOUNS_AR: Final = tuple(normalize_text(w) for w in ("قتلى", "جرحى", "ضحايا", "شهداء", "مصابين"))
+_FALL_AR: Final = tuple(normalize_text(w) + " " for w in ("سقوط", "وسقوط"))
+
+
+def singulars(text: str, s0: int, s1: int, triggers: list[tuple[int, int]], lang: str) -> list[NumberMatch]:
+    """A count of 1 for each person named alone next to a casualty trigger (spans in text[s0:s1])."""
+    out: list[NumberMatch] = []
+    for t0, t1 in triggers:
+        if lang == "ar":
+            if text[t0:t1] in _ONE_NOUN_AR and text.endswith(_FALL_AR, s0, t0):
+                out.append(NumberMatch(t0, t0, 1.0))  # "سقوط شهيد": the noun is the trigger and who
+                continue
+            m = None if text.endswith(_PLURAL_NOUNS_AR, t0, t1) else _ONE_AFTER_AR.match(text, t1, s1)
+        else:
+            m = _ONE_AFTER_EN.match(text, t1, s1) or _ONE_BEFORE_EN.search(text, max(s0, t0 - 50), t0)
+        if m is not None:
+            one = m.span("one") if m.group("one") else (m.end(), m.end())
+            out.append(NumberMatch(one[0], one[1], 1.0))
+    return sorted({n.start: n for n in out}.values(), key=lambda n: n.start)

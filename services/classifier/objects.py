@@ -69,6 +69,8 @@ _PERSON_OBJECT_AR: Final = re.compile(
         # value, standing, systems and prices: "تستعيد جزءا من خسائرها", "تحرير سعر الصرف"
         r"|خسائر\S*|قيمت\S*|مكانت\S*|ثقة|الثقة|عافيت\S*|توازن\S*|صدارة|الصدارة|منظومة|نظام|أنظمة"
         r"|الأنظمة|حسابات|البيانات|الخوادم|سعر|أسعار|صرف|العملة|التجارة"
+        # a landmark or a city's life: "الموصل القديمة تستعيد مئذنتها الحدباء", "تستعيد هدوءها"
+        r"|مئذن\S*|بريق\S*|رونق\S*|حيويت\S*|نشاط\S*|هدوء\S*|الهدوء|ذاكرت\S*|أنفاس\S*"
         # goods, cargo and money
         r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
     )
@@ -229,7 +231,7 @@ _NON_CONFLICT_EN: Final = WordScanner(
         r"|bushfires?|forest fires?|avalanches?|volcan\w*|eruptions?|tsunamis?|lightning|blizzards?|monsoons?"
         r"|heavy rains?|droughts?|cholera|outbreaks?|epidemics?|pandemic|diseases?|virus|covid\w*|coronavirus"
         r"|measles|malaria|dengue|ebola|mpox|meningitis|diphtheria|crash(?:es|ed)?|collisions?|collided"
-        r"|malnutrition|malnourished|famine|starvation|hunger"
+        r"|malnutrition|malnourished|famine|starvation|hunger|feeding cent(?:re|er)s?|nutrition\w*"
         r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
         r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
         r"|overdoses?|plunged|ravine|road (?:accident|crash)|road safety|tankers?|brake failure|overturned"

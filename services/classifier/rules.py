@@ -16,12 +16,12 @@ from typing import Final
 
 from shared.messages import Evidence, Figure, Label
 
-from .background import fresh, old_year_after, stale_sentence, war_toll
+from .background import dated_when, fresh, old_year_after, on_trial, stale_sentence, war_scale, war_toll
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, DENY_VERB, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
 from .negation import DENIAL_WINDOW, denied_report_before, is_negated
 from .normalize import Normalized, detect_lang, fold_pattern, normalize
-from .numbers import find_numbers
+from .numbers import find_numbers, singulars
 from .objects import (
     civilian_context,
     is_not_a_victim_or_surrender,
@@ -69,11 +69,14 @@ _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,
 # A building stormed is raided, not taken: "gunmen stormed the campus", "stormed a hotel".
 _RAIDED_BUILDING: Final = re.compile(
     r"\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,2}?(?:campus|school|house|home|hospital|mosque|church"
-    r"|prison|jail|hotel|bank|embassy|parliament|court|stadium|office|restaurant|cafe|bus|train)\b"
+    r"|prison|jail|hotel|bank|embassy|parliament|court|stadium|office|restaurant|cafe|bus|train"
+    r"|camp|hideouts?)\b"
 )
 _TAKE: Final = frozenset(("took", "take", "takes"))  # "takes X from": X must be a place
 _FIGURATIVE_CONTEXT: Final = frozenset(("capture", "recapture", "lose", "surrender"))
 _VIOLENT_DEATH: Final = frozenset(("kill", "injure"))
+_KILLINGS: Final = frozenset(("kill", "injure", "execute"))
+_ONE_COUNTS: Final = frozenset(("kill", "injure", "execute", "abduct"))  # "killing a soldier": 1
 _AL_SAYTARA: Final = fold_pattern("السيطرة")
 _RECAPTURE_OBJECT_GAP: Final = 80
 _RECAPTURE_BEFORE: Final = re.compile(fold_pattern(r"(?:استعادة|إعادة|استعادت|أعادت|re-?established)\s*$"))
@@ -180,14 +183,20 @@ class _SentenceContext:
         s0 = self.starts[sent]
         if is_negated(self.text, start, end, s0, self.lang, denials=False):
             return True
-        if old_year_after(self.text, end, self._span(sent)[1], self.lang, self.year):
-            return True  # "died in the city over the course of 2023": dated background
+        if old_year_after(self.text, end, self._span(sent)[1], self.lang, self.year) or dated_when(
+            self.text, start, s0, self.year
+        ):
+            return True  # "died in the city over the course of 2023", "in August 2014, when ...": background
         denial_near = deny_verb >= max(s0, start - DENIAL_WINDOW)  # a denial verb earlier in the sentence
         if denial_near and denied_report_before(self.text, start, s0):
             return True
         if s0 >= self.body_start and self.stale(sent):
             return True  # an old year and no fresh time anchor, in the body of an article: background
+        if family in _KILLINGS and on_trial(self.text, s0, start):
+            return True  # the killings a trial is about
         if family in _VIOLENT_DEATH:
+            if s0 >= self.body_start and war_scale(self.text, start, end, s0, self._span(sent)[1]):
+                return True  # "thousands were killed in the offensive on Goma", in the body: a war recalled
             return self.natural(sent) or war_toll(self.text, start, s0)  # a disaster, a crime, a war's toll
         return False
 
@@ -292,6 +301,12 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     """A territorial verb whose object is not a place ("seized 2 tonnes", "took over the portfolio")."""
     if is_object_not_territory(norm.text, start, end, lang, family):
         return True
+    if (
+        lang == "ar"
+        and norm.text.startswith(_WREST_AR, start)
+        and _MINES_AR.search(norm.text, max(0, start - 150), start)
+    ):
+        return True  # "٣٠٢ لغم ... انتزعت من مديريات في مأرب": mines removed, not ground taken
     if norm.text.startswith("stormed", start) and (
         _RAID_CLAUSE.search(norm.text, max(0, start - 40), start) or _RAIDED_BUILDING.match(norm.text, end)
     ):
@@ -303,6 +318,8 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     return False
 
 
+_WREST_AR: Final = fold_pattern("انتزع")
+_MINES_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:لغم|ألغام|ذخيرة|ذخائر|عبوة|عبوات)(?!\w)"))
 _PLACE_OBJECT_AR: Final = re.compile(
     fold_pattern(
         r"(?: على)?(?: \S+){0,2}? [وبل]?(?:ال)?(?:مدينة|مدن|بلدة|بلدات|قرية|قرى|حي|أحياء|مطار|قاعدة|معسكر"
@@ -363,6 +380,11 @@ def classify(text: str, lang: str | None = None, year: int | None = None) -> Cla
         s0 = starts[sent]
         s1 = starts[sent + 1] if sent + 1 < len(starts) else len(norm.text)
         nums = find_numbers(norm.text, s0, s1)
+        live = [(t.start, t.end) for t in by_sentence[sent] if not t.negated and t.family in _ONE_COUNTS]
+        ones = singulars(norm.text, s0, s1, live, lang) if live else []
+        if ones:
+            taken = {n.start for n in nums}
+            nums = sorted(nums + [n for n in ones if n.start not in taken], key=lambda n: n.start)
         if nums:
             found.extend((sent, f) for f in link_figures(norm.text, s0, s1, by_sentence[sent], nums))
     return _assemble(text, norm, lang, trigs, found, mentions, starts, places, actors)
@@ -423,7 +445,7 @@ def _figures(
     counts as evidence. Equal figures not in the headline are kept: "killed 5 soldiers in Borno ...
     killed 5 villagers in Yobe" are two."""
     spans: dict[Label, list[tuple[int, int, int]]] = {}
-    headline: set[tuple[str, float, bool]] = set()  # the headline's figures
+    headline: set[tuple[str, float]] = set()  # the headline's figures
     headline_end = text.find("\n") if found else -1  # a one-line text has no headline to repeat
     figures: list[Figure] = []
     details: list[FigureDetail] = []
@@ -442,7 +464,7 @@ def _figures(
             w0, w1 = o1, o1
         elif offsets is not None:
             w0, w1 = w0 + bisect_right(offsets, w0), w1 + bisect_right(offsets, w1)
-        key, who = (f.kind, f.count, f.subgroup), text[w0:w1]
+        key, who = (f.kind, f.count), text[w0:w1]
         if key in headline and o0 >= headline_end:
             pass  # the text restates the headline's figure
         else:

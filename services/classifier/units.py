@@ -92,11 +92,43 @@ _TOTAL_VERB: Final = WordScanner(
 _NAME_WORDS: Final = frozenset(
     fold_pattern(w)
     for w in (
-        "brigade", "division", "regiment", "battalion", "route", "highway", "flight", "resolution",
-        "update", "article", "لواء", "فرقة", "كتيبة", "فوج", "قرار", "رحلة", "طريق", "مادة",
+        "brigade",
+        "division",
+        "regiment",
+        "battalion",
+        "route",
+        "highway",
+        "flight",
+        "resolution",
+        "update",
+        "article",
+        "لواء",
+        "فرقة",
+        "كتيبة",
+        "فوج",
+        "قرار",
+        "رحلة",
+        "طريق",
+        "مادة",
         # an Arabic ordinal before "عشرة/عشر" makes 11th..19th: "الفرقة الرابعة عشرة"
-        "حادي", "حادية", "ثاني", "ثانية", "ثالث", "ثالثة", "رابع", "رابعة", "خامس", "خامسة", "سادس", "سادسة",
-        "سابع", "سابعة", "ثامن", "ثامنة", "تاسع", "تاسعة",
+        "حادي",
+        "حادية",
+        "ثاني",
+        "ثانية",
+        "ثالث",
+        "ثالثة",
+        "رابع",
+        "رابعة",
+        "خامس",
+        "خامسة",
+        "سادس",
+        "سادسة",
+        "سابع",
+        "سابعة",
+        "ثامن",
+        "ثامنة",
+        "تاسع",
+        "تاسعة",
     )
 )
 _AR_ARTICLE: Final = re.compile(fold_pattern(r"^[وفبل]?(?:ال)?"))
@@ -131,8 +163,18 @@ def _month_before(window: str) -> bool:
 _COUNT_BOUNDS: Final = tuple(
     fold_pattern(w)
     for w in (
-        "more than", "at least", "about", "nearly", "around", "some", "almost",
-        "أكثر من", "نحو", "حوالي", "ما لا يقل عن", "قرابة",
+        "more than",
+        "at least",
+        "about",
+        "nearly",
+        "around",
+        "some",
+        "almost",
+        "أكثر من",
+        "نحو",
+        "حوالي",
+        "ما لا يقل عن",
+        "قرابة",
     )
 )
 _PEOPLE_AFTER: Final = _c(

@@ -69,6 +69,8 @@ class ChatPacer:
                 self._chats = {k: v for k, v in self._chats.items() if not v.idle}
             private = isinstance(chat_id, int) and chat_id > 0
             found = self._chats[chat_id] = (
-                SlidingWindowLimiter(1, self._private_interval_s) if private
-                else SlidingWindowLimiter(self._group_per_min, 60.0))
+                SlidingWindowLimiter(1, self._private_interval_s)
+                if private
+                else SlidingWindowLimiter(self._group_per_min, 60.0)
+            )
         return found

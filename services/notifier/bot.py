@@ -62,8 +62,9 @@ class SubscriptionBot:
         return bf.Subscription(dict(row["filters"] or {}), row["mode"], bool(row["paused"]))
 
     async def save(self, chat_id: int, sub: bf.Subscription) -> None:
-        await self.store.add_subscription(CHANNEL, str(chat_id), filters=sub.filters,
-                                          mode=sub.mode, now=self.now())
+        await self.store.add_subscription(
+            CHANNEL, str(chat_id), filters=sub.filters, mode=sub.mode, now=self.now()
+        )
 
     @staticmethod
     def lang(update: Update, context: Ctx, sub: bf.Subscription | None) -> str:
@@ -89,8 +90,9 @@ class SubscriptionBot:
     @staticmethod
     async def reply(update: Update, body: str, markup: InlineKeyboardMarkup | None = None) -> None:
         if (message := update.effective_message) is not None:
-            await message.reply_text(body, parse_mode=ParseMode.HTML, reply_markup=markup,
-                                     link_preview_options=_NO_PREVIEW)
+            await message.reply_text(
+                body, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW
+            )
 
     def command(self, handler: Command, *, change: bool) -> Handler:
         """Wrap a handler: load the chat's state, refuse non-admin changes, answer FilterErrors."""
@@ -119,13 +121,13 @@ class SubscriptionBot:
 
     async def cmd_list(self, update: Update, context: Ctx, turn: bf.Turn) -> None:
         sub = turn.need_sub()
-        await self.reply(update, describe(turn.lang, sub.filters, sub.mode, paused=sub.paused,
-                                          now=self.now()))
+        await self.reply(
+            update, describe(turn.lang, sub.filters, sub.mode, paused=sub.paused, now=self.now())
+        )
 
     async def cmd_settings(self, update: Update, context: Ctx, turn: bf.Turn) -> None:
         sub = turn.need_sub()
-        await self.reply(update, text(turn.lang, "settings"),
-                         keyboard("s", turn.lang, sub.filters, sub.mode))
+        await self.reply(update, text(turn.lang, "settings"), keyboard("s", turn.lang, sub.filters, sub.mode))
 
     async def cmd_subscribe(self, update: Update, context: Ctx, turn: bf.Turn) -> None:
         sub = turn.sub or bf.Subscription({"ui_lang": turn.lang})
@@ -136,8 +138,9 @@ class SubscriptionBot:
             await self._updated(update, turn.lang, sub)
         else:
             head = "" if turn.sub else text(turn.lang, "subscribed_new") + "\n"
-            await self.reply(update, head + text(turn.lang, "subscribe_pick"),
-                             keyboard("l", turn.lang, sub.filters))
+            await self.reply(
+                update, head + text(turn.lang, "subscribe_pick"), keyboard("l", turn.lang, sub.filters)
+            )
 
     async def cmd_unsubscribe(self, update: Update, context: Ctx, turn: bf.Turn) -> None:
         sub = turn.need_sub()
@@ -168,15 +171,20 @@ class SubscriptionBot:
         off = turn.args[0].casefold() in ("off", "0", "إيقاف")
         until = None if off else bf.mute_until(self.now(), bf.parse_duration("".join(turn.args)))
         await self._set(turn, "muted_until", until)
-        await self.reply(update, text(turn.lang, "muted", until=until[:16].replace("T", " "))
-                         if until else text(turn.lang, "unmuted"))
+        await self.reply(
+            update,
+            text(turn.lang, "muted", until=until[:16].replace("T", " "))
+            if until
+            else text(turn.lang, "unmuted"),
+        )
 
     async def cmd_quiet(self, update: Update, context: Ctx, turn: bf.Turn) -> None:
         tz = (turn.need_sub().filters.get("quiet_hours") or {}).get("tz", "UTC")
         quiet = bf.parse_quiet(turn.args, tz)
         await self._set(turn, "quiet_hours", quiet)
-        await self.reply(update, text(turn.lang, "quiet_set", **quiet) if quiet
-                         else text(turn.lang, "quiet_off"))
+        await self.reply(
+            update, text(turn.lang, "quiet_set", **quiet) if quiet else text(turn.lang, "quiet_off")
+        )
 
     async def on_button(self, update: Update, context: Ctx) -> None:
         query, chat = update.callback_query, update.effective_chat
@@ -194,8 +202,9 @@ class SubscriptionBot:
                 raise bf.FilterError("admins_only")
             if sub is None and action != "ui":
                 raise bf.FilterError("not_subscribed")
-            filters, mode = bf.apply_button(sub.filters if sub else {}, sub.mode if sub else "",
-                                            action, value)
+            filters, mode = bf.apply_button(
+                sub.filters if sub else {}, sub.mode if sub else "", action, value
+            )
         except bf.FilterError as exc:
             await query.answer(button(lang, exc.key), show_alert=True)
             return
@@ -208,8 +217,7 @@ class SubscriptionBot:
         markup = keyboard(screen, new_lang, filters, mode)
         if new_lang != lang:
             key = {"w": "welcome", "s": "settings"}.get(screen, "subscribe_pick")
-            await query.edit_message_text(text(new_lang, key), parse_mode=ParseMode.HTML,
-                                          reply_markup=markup)
+            await query.edit_message_text(text(new_lang, key), parse_mode=ParseMode.HTML, reply_markup=markup)
         else:
             await self._edit(query, markup)
         await query.answer(button(new_lang, "lang_set" if action == "ui" else "saved"))
@@ -224,12 +232,17 @@ class SubscriptionBot:
 
     async def on_error(self, update: object, context: Ctx) -> None:
         err = context.error
-        log.error("bot_update_failed", error=type(err).__name__, detail=redact(str(err))[:300],
-                  update_id=getattr(update, "update_id", None))
+        log.error(
+            "bot_update_failed",
+            error=type(err).__name__,
+            detail=redact(str(err))[:300],
+            update_id=getattr(update, "update_id", None),
+        )
 
 
-def build_application(store: Store, token: str, *, base_url: str | None = None,
-                      now: Callable[[], datetime] = utcnow) -> Application[Any, Any, Any, Any, Any, Any]:
+def build_application(
+    store: Store, token: str, *, base_url: str | None = None, now: Callable[[], datetime] = utcnow
+) -> Application[Any, Any, Any, Any, Any, Any]:
     """A PTB Application with the bot's handlers; `base_url` (ending in /bot) points it elsewhere."""
     bot = SubscriptionBot(store, now=now)
     app = Application.builder().token(token).base_url(base_url or DEFAULT_BASE_URL).build()
@@ -254,8 +267,14 @@ def load_telegram_settings() -> TelegramSettings:
     return settings
 
 
-async def run_bot(store: Store, settings: TelegramSettings, stop: asyncio.Event, *,
-                  now: Callable[[], datetime] = utcnow, poll_timeout_s: int = 30) -> None:
+async def run_bot(
+    store: Store,
+    settings: TelegramSettings,
+    stop: asyncio.Event,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    poll_timeout_s: int = 30,
+) -> None:
     """Long-poll updates and answer them until `stop` is set; then stop polling in order."""
     token = settings.secret()
     if token is None or not token.get_secret_value():
@@ -266,8 +285,9 @@ async def run_bot(store: Store, settings: TelegramSettings, stop: asyncio.Event,
     try:
         async with app:
             for lang, commands in COMMANDS.items():  # the command menu, English by default
-                await app.bot.set_my_commands([BotCommand(c, d) for c, d in commands],
-                                              language_code=None if lang == "en" else lang)
+                await app.bot.set_my_commands(
+                    [BotCommand(c, d) for c, d in commands], language_code=None if lang == "en" else lang
+                )
             assert app.updater is not None
             await app.updater.start_polling(timeout=poll_timeout_s, allowed_updates=ALLOWED_UPDATES)
             await app.start()

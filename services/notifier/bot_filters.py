@@ -55,21 +55,31 @@ UI_LANGS = ("en", "ar")
 SOURCE_LANGS = ("en", "ar")
 FIGURE_KINDS = ("killed", "injured", "executed", "surrendered", "abducted", "captured_area_km2")
 QUIET_PRESETS: dict[str, tuple[str, str]] = {
-    "22-07": ("22:00", "07:00"), "23-06": ("23:00", "06:00"), "00-08": ("00:00", "08:00")}
+    "22-07": ("22:00", "07:00"),
+    "23-06": ("23:00", "06:00"),
+    "00-08": ("00:00", "08:00"),
+}
 MAX_ITEMS = 20  # per list: keywords, places
 MAX_WORD_CHARS = 100
 MAX_MUTE = timedelta(days=30)
 
 _LABEL_ALIASES = {
-    "territorial_change": "territorial_change", "territory": "territorial_change",
-    "territorial": "territorial_change", "control": "territorial_change",
-    "surrender": "surrender", "surrenders": "surrender",
-    "casualty_update": "casualty_update", "casualties": "casualty_update",
-    "casualty": "casualty_update", "tolls": "casualty_update", "toll": "casualty_update",
-    "سيطرة": "territorial_change", "استسلام": "surrender", "ضحايا": "casualty_update",
+    "territorial_change": "territorial_change",
+    "territory": "territorial_change",
+    "territorial": "territorial_change",
+    "control": "territorial_change",
+    "surrender": "surrender",
+    "surrenders": "surrender",
+    "casualty_update": "casualty_update",
+    "casualties": "casualty_update",
+    "casualty": "casualty_update",
+    "tolls": "casualty_update",
+    "toll": "casualty_update",
+    "سيطرة": "territorial_change",
+    "استسلام": "surrender",
+    "ضحايا": "casualty_update",
 }
-_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400,
-          "د": 60, "س": 3600, "ي": 86400}
+_UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "د": 60, "س": 3600, "ي": 86400}
 _DURATION_RE = re.compile(r"(\d{1,4})\s*(min|[mhdwدسي])", re.IGNORECASE)
 _THRESHOLD_RE = re.compile(r"([a-z_0-9]+)\s*(?:>=|≥|=|:)\s*(\d{1,7})", re.IGNORECASE)
 _TIME_RE = re.compile(r"([01]?\d|2[0-3])(?::([0-5]\d))?")
@@ -119,7 +129,7 @@ def _word(value: str) -> str:
 def _keyword(token: str) -> str:
     if token[:3].casefold() != PATTERN_PREFIX:
         return _word(token)
-    source = token[len(PATTERN_PREFIX):]
+    source = token[len(PATTERN_PREFIX) :]
     try:
         compile_pattern(source)
     except PatternError as exc:
@@ -191,7 +201,7 @@ def toggle(items: Iterable[str], value: str) -> list[str]:
 
 
 def parse_duration(text: str) -> timedelta:
-    """"30m", "2h", "1d", "1w", "1h30m" (Arabic digits and units د/س/ي too), at most 30 days."""
+    """ "30m", "2h", "1d", "1w", "1h30m" (Arabic digits and units د/س/ي too), at most 30 days."""
     text = text.strip().translate(_DIGITS).replace(" ", "")
     parts = _DURATION_RE.findall(text)
     if not parts or "".join(n + u for n, u in parts).casefold() != text.casefold():
@@ -236,8 +246,9 @@ def _tidy(filters: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in filters.items() if v not in ([], {}, None, False)}
 
 
-def apply_button(filters: Mapping[str, Any], mode: str, action: str,
-                 value: str) -> tuple[dict[str, Any], str]:
+def apply_button(
+    filters: Mapping[str, Any], mode: str, action: str, value: str
+) -> tuple[dict[str, Any], str]:
     """Apply one inline-keyboard press to (filters, mode); FilterError for an unknown button."""
     new = dict(filters)
     if action == "lbl" and value in LABELS:

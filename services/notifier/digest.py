@@ -26,12 +26,15 @@ def latest_revisions(rows: Sequence[dict[str, Any]]) -> list[Development]:
         if kept is None or row["revision"] > kept["revision"]:
             newest[row["development_id"]] = row
     order = {r["development_id"]: i for i, r in reversed(list(enumerate(rows)))}
-    return [Development.model_validate(r["payload"])
-            for r in sorted(newest.values(), key=lambda r: order[r["development_id"]])]
+    return [
+        Development.model_validate(r["payload"])
+        for r in sorted(newest.values(), key=lambda r: order[r["development_id"]])
+    ]
 
 
-async def send_digest(store: Store, channel: Channel, sub: dict[str, Any],
-                      rows: Sequence[dict[str, Any]], *, now: datetime) -> None:
+async def send_digest(
+    store: Store, channel: Channel, sub: dict[str, Any], rows: Sequence[dict[str, Any]], *, now: datetime
+) -> None:
     """Send one digest of `rows` to `sub`; mark them sent, or leave them queued on a failure."""
     devs = latest_revisions(rows)
     ids = [r["id"] for r in rows]

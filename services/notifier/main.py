@@ -68,10 +68,18 @@ class _Stopped(Exception):
 class NotifierService:
     """Match developments to subscriptions, queue alerts durably, deliver them per channel."""
 
-    def __init__(self, store: Store, bus: Bus, channels: Mapping[str, Channel], *,
-                 window_s: float = 0.0, update_interval_s: float = 0.0,
-                 now: Callable[[], datetime] = utcnow, concurrency: int = 64,
-                 unconfirmed_per_channel: int = 1) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        channels: Mapping[str, Channel],
+        *,
+        window_s: float = 0.0,
+        update_interval_s: float = 0.0,
+        now: Callable[[], datetime] = utcnow,
+        concurrency: int = 64,
+        unconfirmed_per_channel: int = 1,
+    ) -> None:
         self.store = store
         self.bus = bus
         self.channels = dict(channels)
@@ -85,8 +93,9 @@ class NotifierService:
         self._stopping = asyncio.Event()
         self._slots = asyncio.Semaphore(concurrency)
         self._gates = {name: Gate(unconfirmed_per_channel, GATE_PATIENCE_S) for name in self.channels}
-        self._pacers = {name: ChatPacer(ch) for name, ch in self.channels.items()
-                        if isinstance(ch, TelegramChannel)}
+        self._pacers = {
+            name: ChatPacer(ch) for name, ch in self.channels.items() if isinstance(ch, TelegramChannel)
+        }
         # A bot's limits are global, so one replica at a time sends through each Telegram
         # channel: the holder of its lock. Other channels are shared by every replica.
         self._single_sender = set(self._pacers)
@@ -108,14 +117,23 @@ class NotifierService:
         wanted = await self.subscriptions.match(dev)
         last_sent = await self.store.last_sent_times(dev.development_id) if dev.revision > 1 else {}
         payload = dev.model_dump(mode="json")
-        queued = await self.store.enqueue_alerts([{
-            "subscription_id": sub["id"], "development_id": dev.development_id,
-            "revision": dev.revision, "payload": payload, "created_at": now,
-            "status": "pending" if sub["mode"] == "immediate" else "digest",
-            # Updates to one subscriber are spaced out; a newer revision supersedes a queued one.
-            "not_before": max(not_before, last_sent[sub["id"]] + self.update_interval)
-            if sub["id"] in last_sent else not_before,
-        } for sub in wanted])
+        queued = await self.store.enqueue_alerts(
+            [
+                {
+                    "subscription_id": sub["id"],
+                    "development_id": dev.development_id,
+                    "revision": dev.revision,
+                    "payload": payload,
+                    "created_at": now,
+                    "status": "pending" if sub["mode"] == "immediate" else "digest",
+                    # Updates to one subscriber are spaced out; a newer revision supersedes a queued one.
+                    "not_before": max(not_before, last_sent[sub["id"]] + self.update_interval)
+                    if sub["id"] in last_sent
+                    else not_before,
+                }
+                for sub in wanted
+            ]
+        )
         if dev.revision > 1:
             await self.store.supersede_pending(dev.development_id, dev.revision)
         if queued:
@@ -138,14 +156,19 @@ class NotifierService:
                 await self._maybe_send_digests()
                 if loop.time() - renewed >= LEASE_RENEW_S:
                     renewed = loop.time()
-                    await self.store.renew_leases(list(self._held), self.owner, now=self.now(),
-                                                  lease_s=LEASE_S)
+                    await self.store.renew_leases(
+                        list(self._held), self.owner, now=self.now(), lease_s=LEASE_S
+                    )
                     await self._hold_locks()
                 room = min(MAX_HELD - len(self._held), LEASE_BATCH)
                 if room > 0:
                     alerts = await self.store.lease_due_alerts(
-                        self.owner, now=self.now(), limit=room, lease_s=LEASE_S,
-                        skip_channels=self._single_sender - self._locks_held)
+                        self.owner,
+                        now=self.now(),
+                        limit=room,
+                        lease_s=LEASE_S,
+                        skip_channels=self._single_sender - self._locks_held,
+                    )
                     await self._dispatch(alerts)
                     if len(alerts) == room:
                         continue  # more may be due
@@ -166,8 +189,7 @@ class NotifierService:
     async def _hold_locks(self) -> None:
         """Take or renew the sender lock of each single-sender channel."""
         for name in sorted(self._single_sender):
-            held = await self.store.hold_lock(f"sender:{name}", self.owner, now=self.now(),
-                                              lease_s=LEASE_S)
+            held = await self.store.hold_lock(f"sender:{name}", self.owner, now=self.now(), lease_s=LEASE_S)
             if held and name not in self._locks_held:
                 log.info("sender_lock_taken", channel=name)
                 self._locks_held.add(name)
@@ -308,13 +330,15 @@ class NotifierService:
         sub = await self.subscriptions.get(alert["subscription_id"])
         now = self.now()
         if sub is None or sub["paused"]:
-            await self.store.finish_alert(alert["id"], status="failed", now=now,
-                                          error="subscription removed or paused")
+            await self.store.finish_alert(
+                alert["id"], status="failed", now=now, error="subscription removed or paused"
+            )
             return None
         channel = self.channels.get(sub["channel"])
         if channel is None:
-            await self.store.finish_alert(alert["id"], status="failed", now=now,
-                                          error=f"channel {sub['channel']} is not configured")
+            await self.store.finish_alert(
+                alert["id"], status="failed", now=now, error=f"channel {sub['channel']} is not configured"
+            )
             metrics.ALERTS_FAILED.labels(channel=sub["channel"], reason="not_configured").inc()
             return None
         if held_until(sub["filters"], now) is not None:
@@ -336,8 +360,14 @@ class NotifierService:
             if limiter is not None:
                 await limiter.release()
 
-    async def _send(self, alert: dict[str, Any], sub: dict[str, Any], channel: Channel,
-                    dev: Development, previous: str | None) -> datetime | None:
+    async def _send(
+        self,
+        alert: dict[str, Any],
+        sub: dict[str, Any],
+        channel: Channel,
+        dev: Development,
+        previous: str | None,
+    ) -> datetime | None:
         try:
             ref = await channel.send(Delivery(target=sub["target"], dev=dev, previous_ref=previous))
         except RetryableError as exc:
@@ -348,11 +378,17 @@ class NotifierService:
                 return None
             delay = retry_delay_s(alert["attempts"] + 1, exc.retry_after_s)
             metrics.ALERTS_RETRIED.labels(channel=channel.name).inc()
-            log.warning("alert_retry", channel=channel.name, subscription_id=sub["id"],
-                        error=str(exc), retry_in_s=round(delay, 1))
+            log.warning(
+                "alert_retry",
+                channel=channel.name,
+                subscription_id=sub["id"],
+                error=str(exc),
+                retry_in_s=round(delay, 1),
+            )
             retry_at = now + timedelta(seconds=delay)
-            await self.store.finish_alert(alert["id"], status="pending", now=now, error=str(exc),
-                                          not_before=retry_at)
+            await self.store.finish_alert(
+                alert["id"], status="pending", now=now, error=str(exc), not_before=retry_at
+            )
             return retry_at
         except PermanentError as exc:
             metrics.ALERTS_FAILED.labels(channel=channel.name, reason=type(exc).__name__).inc()
@@ -360,8 +396,9 @@ class NotifierService:
             if isinstance(exc, ChannelAuthError):
                 log.error("channel_credentials_refused", channel=channel.name, error=str(exc))
             else:
-                log.warning("subscription_paused", channel=channel.name, subscription_id=sub["id"],
-                            error=str(exc))
+                log.warning(
+                    "subscription_paused", channel=channel.name, subscription_id=sub["id"], error=str(exc)
+                )
                 await self.store.pause_subscription(sub["id"], str(exc))
                 self.subscriptions.invalidate()
             return None

@@ -76,5 +76,6 @@ class SubscriptionIndex:
         """The subscriptions that want `dev`, in the order they were given."""
         subs = self.subscriptions
         text = searchable_text(dev)
-        return [subs[pos] for pos in self.candidates(dev, text[1])
-                if matches(subs[pos]["filters"], dev, text)]
+        return [
+            subs[pos] for pos in self.candidates(dev, text[1]) if matches(subs[pos]["filters"], dev, text)
+        ]

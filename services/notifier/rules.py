@@ -16,8 +16,15 @@ import re2
 
 from shared.messages import Development, Figure
 
-__all__ = ["BANDS", "PATTERN_PREFIX", "PatternError", "compile_pattern", "crossed_band", "matches",
-           "normalize_text"]
+__all__ = [
+    "BANDS",
+    "PATTERN_PREFIX",
+    "PatternError",
+    "compile_pattern",
+    "crossed_band",
+    "matches",
+    "normalize_text",
+]
 
 # A toll crossing one of these is news even when the subscriber asked for no delta.
 BANDS = (10, 50, 100, 500, 1000)
@@ -71,7 +78,7 @@ def compile_pattern(source: str) -> Any:
 def _keyword_hit(keyword: str, raw: str, folded: str) -> bool:
     if keyword.startswith(PATTERN_PREFIX):
         try:
-            pattern = compile_pattern(keyword[len(PATTERN_PREFIX):])
+            pattern = compile_pattern(keyword[len(PATTERN_PREFIX) :])
         except PatternError:
             return False  # the bot refuses these; one that slipped into the store matches nothing
         return pattern.search(raw) is not None or pattern.search(folded) is not None
@@ -99,8 +106,7 @@ def _wanted_text(filters: Mapping[str, Any], text: tuple[str, str]) -> bool:
     if not keywords and not places:
         return True
     raw, folded = text
-    return (any(_keyword_hit(k, raw, folded) for k in keywords)
-            or any(_word_hit(p, folded) for p in places))
+    return any(_keyword_hit(k, raw, folded) for k in keywords) or any(_word_hit(p, folded) for p in places)
 
 
 def _passes_thresholds(filters: Mapping[str, Any], dev: Development) -> bool:
@@ -115,14 +121,14 @@ def _passes_thresholds(filters: Mapping[str, Any], dev: Development) -> bool:
                 return False
         if filters.get("bands") and not delta:
             kinds = {f.kind for f in dev.figures}
-            if not any(crossed_band(_largest(dev.previous_figures, k), _largest(dev.figures, k))
-                       for k in kinds):
+            if not any(
+                crossed_band(_largest(dev.previous_figures, k), _largest(dev.figures, k)) for k in kinds
+            ):
                 return False
     return True
 
 
-def matches(filters: Mapping[str, Any], dev: Development,
-            text: tuple[str, str] | None = None) -> bool:
+def matches(filters: Mapping[str, Any], dev: Development, text: tuple[str, str] | None = None) -> bool:
     """True when a subscription with `filters` wants this development.
 
     Filters (all optional): labels, keywords (plain words or "re:<RE2 pattern>"), places,
@@ -137,5 +143,4 @@ def matches(filters: Mapping[str, Any], dev: Development,
     langs = filters.get("langs") or []
     if langs and dev.lang not in langs:
         return False
-    return (_wanted_text(filters, text or searchable_text(dev))
-            and _passes_thresholds(filters, dev))
+    return _wanted_text(filters, text or searchable_text(dev)) and _passes_thresholds(filters, dev)

@@ -38,8 +38,12 @@ def unsubscribe_token(secret: str, address: str) -> str:
 
 
 def _page(status: int, body: str) -> web.Response:
-    return web.Response(status=status, text=_PAGE.format(body=body), content_type="text/html",
-                        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})
+    return web.Response(
+        status=status,
+        text=_PAGE.format(body=body),
+        content_type="text/html",
+        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
+    )
 
 
 def unsubscribe_routes(store: Store, secret: str | None, path: str = "/unsubscribe") -> list[web.RouteDef]:
@@ -48,19 +52,27 @@ def unsubscribe_routes(store: Store, secret: str | None, path: str = "/unsubscri
     def checked(request: web.Request) -> str | None:
         address = request.query.get("email", "").strip()
         token = request.query.get("token", "")
-        if not secret or "@" not in address or not hmac.compare_digest(
-                unsubscribe_token(secret, address).encode(), token.encode()):
+        if (
+            not secret
+            or "@" not in address
+            or not hmac.compare_digest(unsubscribe_token(secret, address).encode(), token.encode())
+        ):
             return None
         return address
 
     async def confirm(request: web.Request) -> web.Response:
         address = checked(request)
         if address is None:
-            return _page(400, "This unsubscribe link is not valid. Ask the sender of the alerts "
-                              "to remove your address.")
-        return _page(200, f"Stop frontwatch alerts to <b>{html.escape(address)}</b>?</p>"
-                          f'<form method="post" action="{html.escape(str(request.rel_url), quote=True)}">'
-                          '<button type="submit">Unsubscribe</button></form><p>')
+            return _page(
+                400,
+                "This unsubscribe link is not valid. Ask the sender of the alerts to remove your address.",
+            )
+        return _page(
+            200,
+            f"Stop frontwatch alerts to <b>{html.escape(address)}</b>?</p>"
+            f'<form method="post" action="{html.escape(str(request.rel_url), quote=True)}">'
+            '<button type="submit">Unsubscribe</button></form><p>',
+        )
 
     async def remove(request: web.Request) -> web.Response:
         address = checked(request)

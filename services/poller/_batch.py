@@ -31,8 +31,7 @@ LOOKUP_CHUNK = 2000
 Update = tuple[int, dict[str, Any]]
 
 
-async def record_checks(store: Store, updates: Sequence[Update],
-                        seen: Sequence[dict[str, Any]] = ()) -> None:
+async def record_checks(store: Store, updates: Sequence[Update], seen: Sequence[dict[str, Any]] = ()) -> None:
     """Write seen items and feed outcomes (each releasing its lease) in one transaction.
 
     `seen` rows hold feed_id, item_id, article_id, first_seen; already-seen rows are ignored.
@@ -48,8 +47,11 @@ async def record_checks(store: Store, updates: Sequence[Update],
         if seen:
             await conn.execute(insert(seen_items).on_conflict_do_nothing(), list(seen))
         for keys, rows in groups.items():
-            stmt = update(feeds).where(feeds.c.id == bindparam("b_feed_id")).values(
-                lease_owner=None, lease_until=None, **{k: bindparam(f"b_{k}") for k in keys})
+            stmt = (
+                update(feeds)
+                .where(feeds.c.id == bindparam("b_feed_id"))
+                .values(lease_owner=None, lease_until=None, **{k: bindparam(f"b_{k}") for k in keys})
+            )
             await conn.execute(stmt, rows)
 
 
@@ -80,7 +82,7 @@ class _Batcher(Generic[R, T]):
 
     async def _drain(self) -> None:
         while self._pending:
-            batch, self._pending = self._pending[:self._max], self._pending[self._max:]
+            batch, self._pending = self._pending[: self._max], self._pending[self._max :]
             try:
                 results = await self._handle([r for r, _ in batch])
             except Exception:
@@ -107,11 +109,9 @@ class GroupCommit:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._batcher: _Batcher[tuple[Update, list[dict[str, Any]]], None] = _Batcher(
-            self._commit, MAX_BATCH)
+        self._batcher: _Batcher[tuple[Update, list[dict[str, Any]]], None] = _Batcher(self._commit, MAX_BATCH)
 
-    async def write(self, feed_id: int, values: dict[str, Any],
-                    seen: Sequence[dict[str, Any]] = ()) -> None:
+    async def write(self, feed_id: int, values: dict[str, Any], seen: Sequence[dict[str, Any]] = ()) -> None:
         """Record one check's outcome and seen items; return once they are committed."""
         await self._batcher.submit(((feed_id, values), list(seen)))
 
@@ -138,8 +138,11 @@ class GroupSeen:
         async with self.store.engine.connect() as conn:
             # Chunks keep the bound parameters well under SQLite's and asyncpg's limits.
             for start in range(0, len(wanted), LOOKUP_CHUNK):
-                rows = await conn.execute(select(seen_items.c.feed_id, seen_items.c.item_id).where(
-                    seen_items.c.feed_id.in_(feed_ids),
-                    seen_items.c.item_id.in_(wanted[start:start + LOOKUP_CHUNK])))
+                rows = await conn.execute(
+                    select(seen_items.c.feed_id, seen_items.c.item_id).where(
+                        seen_items.c.feed_id.in_(feed_ids),
+                        seen_items.c.item_id.in_(wanted[start : start + LOOKUP_CHUNK]),
+                    )
+                )
                 seen.update((r[0], r[1]) for r in rows)
         return [{i for i in ids if (feed_id, i) not in seen} for feed_id, ids in batch]

@@ -21,8 +21,9 @@ log = get_logger("poller")
 PARSE_IN_THREAD_BYTES = 64 * 1024
 
 
-def _job(body: bytes, url: str, content_type: str | None,
-         encoding: str | None) -> ParsedFeed | tuple[str, str]:
+def _job(
+    body: bytes, url: str, content_type: str | None, encoding: str | None
+) -> ParsedFeed | tuple[str, str]:
     # FeedParseError does not survive pickling (its __init__ takes two arguments): send a tuple.
     try:
         return parse_feed(body, url=url, content_type=content_type, encoding=encoding)
@@ -40,16 +41,18 @@ class ParsePool:
     def start(self) -> None:
         if self.workers > 0:
             # forkserver: forking a process that runs threads (aiosqlite, asyncio) is unsafe.
-            self._pool = ProcessPoolExecutor(self.workers,
-                                             mp_context=multiprocessing.get_context("forkserver"))
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("forkserver")
+            )
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
 
-    async def parse(self, body: bytes, *, url: str, content_type: str | None,
-                    encoding: str | None) -> ParsedFeed:
+    async def parse(
+        self, body: bytes, *, url: str, content_type: str | None, encoding: str | None
+    ) -> ParsedFeed:
         """Parse like `parse_feed` (same result, same FeedParseError)."""
         if self._pool is not None:
             loop = asyncio.get_running_loop()

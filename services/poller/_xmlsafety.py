@@ -16,9 +16,7 @@ __all__ = ["prolog_end", "screen_doctype"]
 _MAX_ENTITY_VALUE = 1024
 _MAX_EXPANSION = 1_000_000  # characters added by substitution, summed over all references
 _PROLOG_ITEM = re.compile(r"""\s*(?:<\?.*?\?>|<!--.*?-->)""", re.DOTALL)
-_DOCTYPE = re.compile(
-    r"""<!DOCTYPE[^\[>]*(?:\[((?:[^\]"']|"[^"]*"|'[^']*')*)\])?\s*>""", re.IGNORECASE
-)
+_DOCTYPE = re.compile(r"""<!DOCTYPE[^\[>]*(?:\[((?:[^\]"']|"[^"]*"|'[^']*')*)\])?\s*>""", re.IGNORECASE)
 _ENTITY = re.compile(
     r"""<!ENTITY\s+(%\s+)?([^\s"'%&;<>]+)\s+(?:"([^"]*)"|'([^']*)'|((?:SYSTEM|PUBLIC)\b[^>]*))\s*>"""
 )
@@ -74,23 +72,21 @@ def screen_doctype(text: str) -> str:
     general entities. Documents without a DOCTYPE come back unchanged.
     """
     start = prolog_end(text)
-    if text[start:start + 9].upper() != "<!DOCTYPE":
+    if text[start : start + 9].upper() != "<!DOCTYPE":
         return text
     doctype = _DOCTYPE.match(text, start)
     if doctype is None:
-        if "<!ENTITY" in text[start:start + 65536]:
+        if "<!ENTITY" in text[start : start + 65536]:
             raise FeedParseError(
                 "entity_expansion", "The feed's DOCTYPE is unterminated and declares entities."
             )
         return text
-    body = text[doctype.end():]
+    body = text[doctype.end() :]
     entities = _entities(doctype.group(1) or "")
     if entities:
         refs = {name: body.count(f"&{name};") for name in entities}
         if sum(refs[n] * len(v) for n, v in entities.items()) > _MAX_EXPANSION:
-            raise FeedParseError(
-                "entity_expansion", "The feed's entities would expand past 1 MB; refused."
-            )
+            raise FeedParseError("entity_expansion", "The feed's entities would expand past 1 MB; refused.")
         for name, value in entities.items():
             if refs[name]:
                 body = body.replace(f"&{name};", value)

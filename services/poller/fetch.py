@@ -79,8 +79,9 @@ def make_session(
     that guard (tests and benchmarks name many hosts on loopback). The caller closes the session.
     """
     if yarl.cache_info()["idna_decode"].maxsize != _HOST_CACHE:  # re-configuring empties them
-        yarl.cache_configure(idna_encode_size=_HOST_CACHE, idna_decode_size=_HOST_CACHE,
-                             encode_host_size=_HOST_CACHE)
+        yarl.cache_configure(
+            idna_encode_size=_HOST_CACHE, idna_decode_size=_HOST_CACHE, encode_host_size=_HOST_CACHE
+        )
     policy = AddressPolicy(allow_private, tuple(allowed_networks))
     connector = aiohttp.TCPConnector(
         limit=limit, limit_per_host=limit_per_host, resolver=GuardedResolver(policy, resolver)
@@ -100,13 +101,17 @@ def _status_error(resp: aiohttp.ClientResponse, retry_after: float | None) -> Fe
         return FetchError("gone", "The feed is gone (HTTP 410).", status=status)
     if status == 429:
         return FetchError(
-            "rate_limited", "The server rate-limits us (HTTP 429).",
-            status=status, retry_after_s=retry_after,
+            "rate_limited",
+            "The server rate-limits us (HTTP 429).",
+            status=status,
+            retry_after_s=retry_after,
         )
     if status == 503:
         return FetchError(
-            "unavailable", "The server is unavailable (HTTP 503).",
-            status=status, retry_after_s=retry_after,
+            "unavailable",
+            "The server is unavailable (HTTP 503).",
+            status=status,
+            retry_after_s=retry_after,
         )
     return FetchError(
         "http_error", f"The server answered HTTP {status}.", status=status, retry_after_s=retry_after
@@ -151,9 +156,7 @@ async def _follow(
     )
     while True:
         check_url(url, allow_private=policy.allow_private, allowed_networks=policy.allowed_networks)
-        async with session.get(
-            url, headers=headers, allow_redirects=False, timeout=timeout
-        ) as resp:
+        async with session.get(url, headers=headers, allow_redirects=False, timeout=timeout) as resp:
             now = datetime.now(UTC)
             retry_after = parse_retry_after(resp.headers.get("Retry-After"), now)
             if resp.status in _REDIRECTS:
@@ -162,9 +165,7 @@ async def _follow(
                 if target in visited:
                     raise FetchError("redirect_loop", f"Redirect loop back to {target}.")
                 if len(visited) > limits.max_redirects:
-                    raise FetchError(
-                        "too_many_redirects", f"More than {limits.max_redirects} redirects."
-                    )
+                    raise FetchError("too_many_redirects", f"More than {limits.max_redirects} redirects.")
                 visited.append(target)
                 url = target
                 continue

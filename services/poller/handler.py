@@ -62,9 +62,16 @@ class PollerOptions:
 class Poller:
     """Checks due feeds forever, publishing each new item exactly once."""
 
-    def __init__(self, store: Store, bus: Bus, options: PollerOptions, *,
-                 now: Callable[[], datetime] = utcnow, rng: random.Random | None = None,
-                 resolver: AbstractResolver | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: Bus,
+        options: PollerOptions,
+        *,
+        now: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        resolver: AbstractResolver | None = None,
+    ) -> None:
         self.store = store
         self.bus = bus
         self.options = options
@@ -80,16 +87,20 @@ class Poller:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Check feeds as they fall due until `stop` is set; in-flight checks finish first."""
-        self._session = make_session(allow_private=self.options.allow_private_urls,
-                                     allowed_networks=self.options.allowed_networks,
-                                     limit=self.options.concurrency,
-                                     limit_per_host=self.options.per_host, resolver=self._resolver)
+        self._session = make_session(
+            allow_private=self.options.allow_private_urls,
+            allowed_networks=self.options.allowed_networks,
+            limit=self.options.concurrency,
+            limit_per_host=self.options.per_host,
+            resolver=self._resolver,
+        )
         tasks: set[asyncio.Task[None]] = set()
         self._parser.start()
         try:
             while not stop.is_set():
                 due = await self.store.lease_due_feeds(
-                    self.owner, now=self.now(), limit=self.options.batch, lease_s=self.options.lease_s)
+                    self.owner, now=self.now(), limit=self.options.batch, lease_s=self.options.lease_s
+                )
                 metrics.FEEDS_DUE.set(len(due))
                 for feed in due:
                     await self._slots.acquire()
@@ -131,9 +142,14 @@ class Poller:
         try:
             with metrics.FETCH_LATENCY.time():
                 result = await fetch_feed(
-                    self._session, feed["url"], etag=feed["etag"], last_modified=feed["last_modified"],
-                    limits=self.options.limits, allow_private=self.options.allow_private_urls,
-                    allowed_networks=self.options.allowed_networks)
+                    self._session,
+                    feed["url"],
+                    etag=feed["etag"],
+                    last_modified=feed["last_modified"],
+                    limits=self.options.limits,
+                    allow_private=self.options.allow_private_urls,
+                    allowed_networks=self.options.allowed_networks,
+                )
         except FetchError as exc:
             await self._record_failure(feed, exc.kind, str(exc), exc.retry_after_s)
             return 0
@@ -143,25 +159,30 @@ class Poller:
             return 0
         # A feed back from a long outage may list a day of items: renew the baseline instead.
         rebaseline = feed["baseline_done"] and schedule.should_rebaseline(
-            feed["last_success_at"], now=started)
+            feed["last_success_at"], now=started
+        )
         try:
-            parsed = await self._parser.parse(result.body, url=result.url,
-                                              content_type=result.content_type, encoding=feed["encoding"])
+            parsed = await self._parser.parse(
+                result.body, url=result.url, content_type=result.content_type, encoding=feed["encoding"]
+            )
         except FeedParseError as exc:
             await self._record_failure(feed, exc.kind, str(exc), None)
             return 0
-        published, seen = await self._publish_new(feed, parsed, baseline=rebaseline
-                                                  or not feed["baseline_done"])
-        extra: dict[str, Any] = {"etag": result.etag, "last_modified": result.last_modified,
-                                 "baseline_done": True}
+        published, seen = await self._publish_new(
+            feed, parsed, baseline=rebaseline or not feed["baseline_done"]
+        )
+        extra: dict[str, Any] = {
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "baseline_done": True,
+        }
         if not feed["name"] and parsed.title:
             extra["name"] = parsed.title[:200]
         if result.permanent_url and result.permanent_url != feed["url"]:
             if await self.store.feed_url_taken(result.permanent_url):
                 # Two entries now name one feed; moving would break the unique URL, so keep
                 # following the redirect and let the operator remove one.
-                log.warning("feed_moved_to_known_url", feed_url=feed["url"],
-                            new_url=result.permanent_url)
+                log.warning("feed_moved_to_known_url", feed_url=feed["url"], new_url=result.permanent_url)
             else:
                 log.info("feed_moved", feed_url=feed["url"], new_url=result.permanent_url)
                 extra["url"] = result.permanent_url
@@ -171,12 +192,14 @@ class Poller:
             extra["items_per_day"] = schedule.rate_from_dates(
                 [e.published for e in parsed.entries if e.published], now=started
             ) or (feed["items_per_day"] if rebaseline else None)
-        await self._record_success(feed, started, new_items=published, ttl_s=parsed.ttl_s,
-                                   result=result, extra=extra, seen=seen)
+        await self._record_success(
+            feed, started, new_items=published, ttl_s=parsed.ttl_s, result=result, extra=extra, seen=seen
+        )
         return published
 
-    async def _publish_new(self, feed: dict[str, Any], parsed: ParsedFeed, *,
-                           baseline: bool) -> tuple[int, list[dict[str, Any]]]:
+    async def _publish_new(
+        self, feed: dict[str, Any], parsed: ParsedFeed, *, baseline: bool
+    ) -> tuple[int, list[dict[str, Any]]]:
         """Publish the unseen entries (none on a baseline); return the count and the seen rows."""
         ids = [e.item_id for e in parsed.entries]
         unseen = await self._seen.unseen(feed["id"], ids)
@@ -186,44 +209,82 @@ class Poller:
         aids = [article_id(feed["url"], e.item_id) for e in new]
         if not baseline:
             for entry, aid in zip(new, aids, strict=True):
-                await self.bus.publish(self._article(feed, parsed, entry, aid, now), subjects.ARTICLES,
-                                       msg_id=aid)
+                await self.bus.publish(
+                    self._article(feed, parsed, entry, aid, now), subjects.ARTICLES, msg_id=aid
+                )
                 metrics.ARTICLES_PUBLISHED.inc()
             if new:
                 log.info("articles_published", feed_url=feed["url"], count=len(new))
         elif feed["baseline_done"]:
-            log.info("feed_rebaseline", feed_url=feed["url"], items=len(new),
-                     last_success=feed["last_success_at"].isoformat())
+            log.info(
+                "feed_rebaseline",
+                feed_url=feed["url"],
+                items=len(new),
+                last_success=feed["last_success_at"].isoformat(),
+            )
         elif new:
             log.info("feed_baseline", feed_url=feed["url"], items=len(new))
-        seen = [{"feed_id": feed["id"], "item_id": e.item_id, "article_id": aid, "first_seen": now}
-                for e, aid in zip(new, aids, strict=True)]
+        seen = [
+            {"feed_id": feed["id"], "item_id": e.item_id, "article_id": aid, "first_seen": now}
+            for e, aid in zip(new, aids, strict=True)
+        ]
         return (0 if baseline else len(new)), seen
 
     @staticmethod
-    def _article(feed: dict[str, Any], parsed: ParsedFeed, entry: Entry, aid: str,
-                 now: datetime) -> Article:
+    def _article(feed: dict[str, Any], parsed: ParsedFeed, entry: Entry, aid: str, now: datetime) -> Article:
         return Article(
-            article_id=aid, feed_url=feed["url"], feed_title=parsed.title, title=entry.title,
-            link=entry.link, text=entry.text, lang=entry.lang, published=entry.published,
+            article_id=aid,
+            feed_url=feed["url"],
+            feed_title=parsed.title,
+            title=entry.title,
+            link=entry.link,
+            text=entry.text,
+            lang=entry.lang,
+            published=entry.published,
             first_seen=now,
         )
 
-    async def _record_success(self, feed: dict[str, Any], started: datetime, *, new_items: int,
-                              ttl_s: float | None, result: FetchResult,
-                              extra: dict[str, Any], seen: list[dict[str, Any]] | None = None) -> None:
+    async def _record_success(
+        self,
+        feed: dict[str, Any],
+        started: datetime,
+        *,
+        new_items: int,
+        ttl_s: float | None,
+        result: FetchResult,
+        extra: dict[str, Any],
+        seen: list[dict[str, Any]] | None = None,
+    ) -> None:
         rate = extra.pop("items_per_day", None) or schedule.update_rate(
-            feed["items_per_day"], new_items, since=feed["last_success_at"], now=started)
+            feed["items_per_day"], new_items, since=feed["last_success_at"], now=started
+        )
         delay = schedule.next_check_after_success(
-            items_per_day=rate, base_s=self.options.base_interval_s, min_s=self.options.min_interval_s,
-            ttl_s=ttl_s, max_age_s=result.max_age_s, retry_after_s=result.retry_after_s, rng=self.rng)
-        await self._writes.write(feed["id"], dict(
-            last_checked_at=started, last_success_at=started, failing_since=None,
-            error_count=0, last_error=None, items_per_day=rate,
-            next_check_at=started + timedelta(seconds=delay), **extra), seen or ())
+            items_per_day=rate,
+            base_s=self.options.base_interval_s,
+            min_s=self.options.min_interval_s,
+            ttl_s=ttl_s,
+            max_age_s=result.max_age_s,
+            retry_after_s=result.retry_after_s,
+            rng=self.rng,
+        )
+        await self._writes.write(
+            feed["id"],
+            dict(
+                last_checked_at=started,
+                last_success_at=started,
+                failing_since=None,
+                error_count=0,
+                last_error=None,
+                items_per_day=rate,
+                next_check_at=started + timedelta(seconds=delay),
+                **extra,
+            ),
+            seen or (),
+        )
 
-    async def _record_failure(self, feed: dict[str, Any], kind: str, message: str,
-                              retry_after_s: float | None) -> None:
+    async def _record_failure(
+        self, feed: dict[str, Any], kind: str, message: str, retry_after_s: float | None
+    ) -> None:
         now = self.now()
         metrics.FEED_CHECKS.labels(outcome="error").inc()
         metrics.FETCH_ERRORS.labels(kind=kind).inc()
@@ -235,10 +296,25 @@ class Poller:
         elif schedule.is_dead(failing_since, now=now):
             status = "dead"
         delay = schedule.next_check_after_failure(
-            errors, base_s=self.options.base_interval_s, retry_after_s=retry_after_s, rng=self.rng)
-        log.warning("feed_check_failed", feed_url=feed["url"], kind=kind, error=message,
-                    errors=errors, retry_in_s=round(delay), status=status)
-        await self._writes.write(feed["id"], dict(
-            last_checked_at=now, failing_since=failing_since, error_count=errors,
-            last_error=f"{kind}: {message}"[:1000], status=status,
-            next_check_at=now + timedelta(seconds=delay)))
+            errors, base_s=self.options.base_interval_s, retry_after_s=retry_after_s, rng=self.rng
+        )
+        log.warning(
+            "feed_check_failed",
+            feed_url=feed["url"],
+            kind=kind,
+            error=message,
+            errors=errors,
+            retry_in_s=round(delay),
+            status=status,
+        )
+        await self._writes.write(
+            feed["id"],
+            dict(
+                last_checked_at=now,
+                failing_since=failing_since,
+                error_count=errors,
+                last_error=f"{kind}: {message}"[:1000],
+                status=status,
+                next_check_at=now + timedelta(seconds=delay),
+            ),
+        )

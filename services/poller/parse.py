@@ -54,8 +54,13 @@ _SY_PERIOD = re.compile(r"<sy:updatePeriod>\s*(\w+)\s*</sy:updatePeriod>", re.IG
 _SY_FREQ = re.compile(r"<sy:updateFrequency>\s*(\d+)\s*</sy:updateFrequency>", re.IGNORECASE)
 _LANGUAGE = re.compile(r"<(?:dc:)?language>\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)*)", re.I)
 _XML_LANG = re.compile(r"""\bxml:lang\s*=\s*["']([A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)""")
-_PERIOD_S = {"hourly": 3600.0, "daily": 86400.0, "weekly": 604800.0, "monthly": 2592000.0,
-             "yearly": 31536000.0}
+_PERIOD_S = {
+    "hourly": 3600.0,
+    "daily": 86400.0,
+    "weekly": 604800.0,
+    "monthly": 2592000.0,
+    "yearly": 31536000.0,
+}
 _FEED_ROOTS = frozenset({"rss", "rdf", "feed", "channel"})
 
 

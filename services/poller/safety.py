@@ -51,9 +51,7 @@ class BlockedAddressError(OSError):
     """Raised inside the resolver; aiohttp wraps it, fetch maps it to ``private_address``."""
 
 
-def check_url(
-    url: str, *, allow_private: bool, allowed_networks: Iterable[str] = ()
-) -> None:
+def check_url(url: str, *, allow_private: bool, allowed_networks: Iterable[str] = ()) -> None:
     """Check a URL before a request is sent.
 
     Returns None when the scheme is http/https and the host is a name (vetted later by the

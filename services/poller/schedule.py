@@ -58,8 +58,9 @@ def update_rate(
     return max(0.0, previous + weight * (observed - previous))
 
 
-def rate_from_dates(published: list[datetime], *, now: datetime,
-                    horizon_s: float = 7 * DAY_S) -> float | None:
+def rate_from_dates(
+    published: list[datetime], *, now: datetime, horizon_s: float = 7 * DAY_S
+) -> float | None:
     """Items per day implied by the dates of a feed's items over the last week, or None.
 
     A first look at a feed (its baseline) has no history of checks, but its items' dates tell how
@@ -128,9 +129,7 @@ def next_check_after_failure(
     return _jittered(delay, rng, jitter)
 
 
-def is_dead(
-    failing_since: datetime | None, *, now: datetime, dead_after_s: float = DEAD_AFTER_S
-) -> bool:
+def is_dead(failing_since: datetime | None, *, now: datetime, dead_after_s: float = DEAD_AFTER_S) -> bool:
     """Return True when a feed has failed continuously for ``dead_after_s`` (a week)."""
     if failing_since is None:
         return False

@@ -138,9 +138,7 @@ def load_timeline() -> list[TimelineItem]:
 
 def load_template(spec: FeedSpec) -> str:
     """Return the UTF-8 template text of a bundled feed."""
-    return (
-        resources.files(_PACKAGE).joinpath(_TEMPLATE_DIR).joinpath(spec.file).read_text(encoding="utf-8")
-    )
+    return resources.files(_PACKAGE).joinpath(_TEMPLATE_DIR).joinpath(spec.file).read_text(encoding="utf-8")
 
 
 def _rfc822(ts: float) -> str:

@@ -21,6 +21,7 @@ BLIND7 = Path(__file__).parent / "fixtures" / "heldout_blind7.jsonl"
 BLIND8 = Path(__file__).parent / "fixtures" / "heldout_blind8.jsonl"
 BLIND9 = Path(__file__).parent / "fixtures" / "heldout_blind9.jsonl"
 BLIND10 = Path(__file__).parent / "fixtures" / "heldout_blind10.jsonl"
+BLIND11 = Path(__file__).parent / "fixtures" / "heldout_blind11.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -99,7 +100,9 @@ def _check_measured(path: Path, flagged_at_most: float) -> None:
     """Label F1 per language and figure F1 meet the targets; negatives flagged stay at their measured level."""
     report = evaluate(_load(path), WRITTEN)
     for lang, target in (("en", 0.90), ("ar", 0.85)):
-        labels = [report.labels[(lang, label)] for label in ("territorial_change", "surrender", "casualty_update")]
+        labels = [
+            report.labels[(lang, label)] for label in ("territorial_change", "surrender", "casualty_update")
+        ]
         tp, fp, fn = (sum(getattr(s, k) for s in labels) for k in ("tp", "fp", "fn"))
         assert 2 * tp / (2 * tp + fp + fn) >= target, format_report(report)
     assert report.figures["all"].f1 >= 0.80
@@ -112,7 +115,7 @@ def test_fifth_blind_set_holds_its_measured_scores() -> None:
     annotators (first blind score: labels F1 en 0.865 / ar 0.844, figures 0.856, negatives flagged 29.9 %).
     After the general fixes the label and figure targets hold; negatives flagged is 9.3 % (English
     analysis paragraphs: claims denied by the other side, background battles), not yet the 5 % target."""
-    _check_measured(BLIND5, 0.10)
+    _check_measured(BLIND5, 0.07)
 
 
 def test_sixth_blind_set_meets_targets() -> None:
@@ -147,9 +150,18 @@ def test_ninth_blind_set_meets_targets() -> None:
     _check_targets(BLIND9)
 
 
-def test_tenth_blind_set_holds_its_measured_scores() -> None:
+def test_tenth_blind_set_meets_targets() -> None:
     """A week of a feed reader in each language (30 whole articles, 60 feed items) by two independent
     annotators, written after every fix above (first blind score: labels F1 en 0.912 / ar 0.925, figures
-    0.904, negatives flagged 15.9 %). After four general fixes (malnutrition deaths, surrender offers,
-    death sentences on convicts, mines cleared) negatives flagged is 11.4 %, not yet the 5 % target."""
-    _check_measured(BLIND10, 0.12)
+    0.904, negatives flagged 15.9 %). After its own fixes (malnutrition deaths, surrender offers, death
+    sentences on convicts, mines cleared: 11.4 %) and the eleventh set's (thousands killed recalled in an
+    article's body, a minaret restored, mines removed): 2.3 %."""
+    _check_targets(BLIND10)
+
+
+def test_eleventh_blind_set_meets_targets() -> None:
+    """Hard negatives (background, denials, plans, trials, rescues, war-wide tolls) beside news in the same
+    words, 15 whole articles and 30 feed items per language by two independent annotators (first blind
+    score: labels F1 en 0.895 / ar 0.933, figures 0.881, negatives flagged en 33.3 % / ar 9.1 %; its
+    families were then fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND11)

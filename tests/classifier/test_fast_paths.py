@@ -157,7 +157,9 @@ _COUNT_CUES = normalize_text(
     "up down revised raised from an initial estimate of toll rescued freed released arrested another at least"
     " more than vehicles tanks sources said officials told أجلى وأجلت فأجلى بعد أن كانت كان مقارنة ب أفرج عن حرر أنقذ اعتقل نحو أكثر من عربات منازل"
 ).split()
-_COUNT_TEXT = st.lists(st.sampled_from([*_COUNT_CUES, "12", "٤٠", ",", "-", "\n", "the", "people"]), max_size=14)
+_COUNT_TEXT = st.lists(
+    st.sampled_from([*_COUNT_CUES, "12", "٤٠", ",", "-", "\n", "the", "people"]), max_size=14
+)
 
 
 @settings(max_examples=500)

@@ -46,8 +46,14 @@ class FakeBus:
 
 
 def article(text_: str, article_id: str) -> Article:
-    return Article(article_id=article_id, feed_url="https://example.org/feed", text=text_, lang=None,
-                   link=f"https://example.org/{article_id}", first_seen=NOW)
+    return Article(
+        article_id=article_id,
+        feed_url="https://example.org/feed",
+        text=text_,
+        lang=None,
+        link=f"https://example.org/{article_id}",
+        first_seen=NOW,
+    )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -82,8 +88,9 @@ async def rows(store: Store) -> dict[str, tuple[int, dict[str, Any]]]:
 def count_statements(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The SQL of every statement the store sends from now on, as it goes."""
     statements: list[str] = []
-    event.listen(store.engine.sync_engine, "before_cursor_execute",
-                 lambda _c, _cur, sql, *_: statements.append(sql))
+    event.listen(
+        store.engine.sync_engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql)
+    )
 
     class Counting:  # the PostgreSQL sessions talk to the driver, below SQLAlchemy's events
         def __init__(self, driver: Any) -> None:
@@ -94,8 +101,11 @@ def count_statements(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str]
             return await self.driver.fetch(sql, *args)
 
     init = shared.store_developments.PostgresSession.__init__
-    monkeypatch.setattr(shared.store_developments.PostgresSession, "__init__",
-                        lambda self, driver: init(self, Counting(driver)))
+    monkeypatch.setattr(
+        shared.store_developments.PostgresSession,
+        "__init__",
+        lambda self, driver: init(self, Counting(driver)),
+    )
     return statements
 
 
@@ -113,7 +123,8 @@ async def test_a_new_report_costs_two_statements(store: Store, monkeypatch: pyte
 
 
 async def test_reports_named_differently_join_one_development(
-        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A province, a country, another province spelling and Arabic: one development, four revisions;
     later country-level reports join it too, whether this replica has its state already or not."""
     bus = FakeBus()
@@ -122,7 +133,11 @@ async def test_reports_named_differently_join_one_development(
         await service.handle(article(text_, f"a{i}"))
     assert len({d.development_id for d in bus.published}) == 1
     assert [(d.revision, d.status) for d in bus.published] == [
-        (1, "new"), (2, "update"), (3, "update"), (4, "update")]
+        (1, "new"),
+        (2, "update"),
+        (3, "update"),
+        (4, "update"),
+    ]
     assert [max(f.count or 0 for f in d.figures) for d in bus.published] == [388, 400, 410, 420]
     assert max(f.count or 0 for f in bus.published[-1].previous_figures) == 410
     baghuz = bus.published[0].development_id
@@ -150,7 +165,8 @@ async def test_redelivered_article_changes_nothing(store: Store) -> None:
     await service.handle(article(TOLL[0], "r1"))
     assert await rows(store) == before
     assert [(d.development_id, d.revision) for d in bus.published] == [
-        (bus.published[0].development_id, 1)] * 2
+        (bus.published[0].development_id, 1)
+    ] * 2
 
 
 async def test_replicas_racing_fold_every_report_exactly_once(store_url: tuple[str, str | None]) -> None:
@@ -162,10 +178,11 @@ async def test_replicas_racing_fold_every_report_exactly_once(store_url: tuple[s
     buses = [FakeBus() for _ in stores]
     services = [ClassifierService(s, b, now=lambda: NOW) for s, b in zip(stores, buses, strict=True)]  # type: ignore[arg-type]
     texts = [f"{100 + i} civilians were killed in Baghuz" for i in range(12)] + [
-        f"{50 + i} children were killed in Raqqa" for i in range(12)]
+        f"{50 + i} children were killed in Raqqa" for i in range(12)
+    ]
     arts = [article(t, f"x{i}") for i, t in enumerate(texts)]
 
-    orders = [arts, arts[::-1], arts[len(arts) // 2:] + arts[:len(arts) // 2]]
+    orders = [arts, arts[::-1], arts[len(arts) // 2 :] + arts[: len(arts) // 2]]
 
     async def replica(n: int) -> None:
         for art in orders[n]:  # every article to every replica, in a different order
@@ -192,39 +209,56 @@ async def test_replicas_racing_fold_every_report_exactly_once(store_url: tuple[s
     for dev_id in {d for d, _ in published}:
         revisions = sorted({r for d, r in published if d == dev_id})
         assert revisions == list(range(1, len(revisions) + 1))
-    listed = Counter(k for key, (_, state) in stored.items() if key.startswith("index|") for k in state["keys"])
+    listed = Counter(
+        k for key, (_, state) in stored.items() if key.startswith("index|") for k in state["keys"]
+    )
     assert set(listed) == set(devs) and set(listed.values()) == {1}
 
 
 async def test_save_all_is_a_compare_and_set_per_row(store: Store) -> None:
     """Writes of one call succeed or fail each on its own revision."""
     async with store.developments_session() as session:
-        first = [DevelopmentWrite("d", "id", 1, None, {"n": 1}), DevelopmentWrite("i", "index", 1, None, {"keys": ["d"]})]
+        first = [
+            DevelopmentWrite("d", "id", 1, None, {"n": 1}),
+            DevelopmentWrite("i", "index", 1, None, {"keys": ["d"]}),
+        ]
         assert await session.save_all(first, now=NOW) == {"d", "i"}
         assert await session.save_all(first, now=NOW) == set()  # both exist already
-        mixed = [DevelopmentWrite("d", "id", 2, 1, {"n": 2}), DevelopmentWrite("i", "index", 2, 7, {"keys": []})]
+        mixed = [
+            DevelopmentWrite("d", "id", 2, 1, {"n": 2}),
+            DevelopmentWrite("i", "index", 2, 7, {"keys": []}),
+        ]
         assert await session.save_all(mixed, now=NOW) == {"d"}
         assert await session.save_all([DevelopmentWrite("d", "id", 3, 2, {"n": 3})], now=NOW) == {"d"}
         loaded = await session.load(["d", "i", "nope"])
     assert {k: (v.revision, v.state) for k, v in loaded.items()} == {
-        "d": (3, {"n": 3}), "i": (1, {"keys": ["d"]})}
+        "d": (3, {"n": 3}),
+        "i": (1, {"keys": ["d"]}),
+    }
 
 
 async def test_load_with_candidates_reads_the_listed_rows_only_for_a_new_key(store: Store) -> None:
     async with store.developments_session() as session:
-        await session.save_all([
-            DevelopmentWrite("a", "A", 1, None, {"tracker": {"n": 1}}),
-            DevelopmentWrite("b", "B", 2, None, {"tracker": {"n": 2}}),
-            DevelopmentWrite("ix", "index", 1, None, {"keys": ["a", "b", "gone"]}),
-        ], now=NOW)
+        await session.save_all(
+            [
+                DevelopmentWrite("a", "A", 1, None, {"tracker": {"n": 1}}),
+                DevelopmentWrite("b", "B", 2, None, {"tracker": {"n": 2}}),
+                DevelopmentWrite("ix", "index", 1, None, {"keys": ["a", "b", "gone"]}),
+            ],
+            now=NOW,
+        )
         found, candidates = await session.load_with_candidates("new", "ix", {})
         assert set(found) == {"ix"}
         assert sorted((c.key, c.revision, json.loads(c.state_json or "")) for c in candidates) == [
-            ("a", 1, {"tracker": {"n": 1}}), ("b", 2, {"tracker": {"n": 2}})]
+            ("a", 1, {"tracker": {"n": 1}}),
+            ("b", 2, {"tracker": {"n": 2}}),
+        ]
         # A candidate at a revision the reader has comes without its state (PostgreSQL only).
         _, candidates = await session.load_with_candidates("new", "ix", {"a": 1, "b": 1})
         assert sorted((c.key, c.revision, c.state_json is None) for c in candidates) == [
-            ("a", 1, store.dialect == "postgresql"), ("b", 2, False)]
+            ("a", 1, store.dialect == "postgresql"),
+            ("b", 2, False),
+        ]
         found, candidates = await session.load_with_candidates("a", "ix", {})
         assert set(found) == {"a", "ix"} and found["a"].state == {"tracker": {"n": 1}}
         assert candidates == []

@@ -14,9 +14,19 @@ FRONTWATCH = [sys.executable, "-m", "services.cli"]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_cli(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*FRONTWATCH, *args], input=stdin, capture_output=True, text=True, timeout=60,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, check=False)
+def run_cli(
+    args: list[str], stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*FRONTWATCH, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 def test_classify_answers_each_line_in_order_with_the_contract_shape() -> None:
@@ -33,15 +43,21 @@ def test_classify_answers_each_line_in_order_with_the_contract_shape() -> None:
     assert all(set(r) == {"id", "labels", "figures", "places", "actors"} for r in results)
     assert results[0]["labels"] == ["territorial_change"]
     assert "casualty_update" in results[1]["labels"]
-    assert {"kind": "killed", "count": 388} in [{k: f[k] for k in ("kind", "count")} for f in results[1]["figures"]]
+    assert {"kind": "killed", "count": 388} in [
+        {k: f[k] for k in ("kind", "count")} for f in results[1]["figures"]
+    ]
     assert results[2]["labels"] == []
 
 
-@pytest.mark.parametrize(("bad", "why"), [
-    ("not json", "line 2"),
-    ('{"id": 1}', "line 2"),
-    ('{"id": 1, "text": 5}', "line 2"),
-], ids=["not-json", "no-text", "text-not-string"])
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ("not json", "line 2"),
+        ('{"id": 1}', "line 2"),
+        ('{"id": 1, "text": 5}', "line 2"),
+    ],
+    ids=["not-json", "no-text", "text-not-string"],
+)
 def test_malformed_line_names_its_number_and_fails(bad: str, why: str) -> None:
     """A malformed line stops with a non-zero status and an error naming the line; earlier lines were answered."""
     out = run_cli(["classify"], '{"id": "ok", "text": "nothing"}\n' + bad + "\n")
@@ -50,11 +66,18 @@ def test_malformed_line_names_its_number_and_fails(bad: str, why: str) -> None:
     assert len(out.stdout.splitlines()) == 1
 
 
-@pytest.mark.parametrize(("env", "named"), [
-    ({"FRONTWATCH_BROKER_URL": "kafka://localhost:9092"}, "FRONTWATCH_BROKER_URL"),
-    ({"FRONTWATCH_CONFIG": "/nonexistent/frontwatch.toml"}, "FRONTWATCH_CONFIG"),
-    ({"FRONTWATCH_SMTP_HOST": "mail.example.org", "FRONTWATCH_SMTP_PORT": "99999"}, "FRONTWATCH_SMTP_PORT"),
-], ids=["broker-scheme", "unreadable-config", "smtp-port"])
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"FRONTWATCH_BROKER_URL": "kafka://localhost:9092"}, "FRONTWATCH_BROKER_URL"),
+        ({"FRONTWATCH_CONFIG": "/nonexistent/frontwatch.toml"}, "FRONTWATCH_CONFIG"),
+        (
+            {"FRONTWATCH_SMTP_HOST": "mail.example.org", "FRONTWATCH_SMTP_PORT": "99999"},
+            "FRONTWATCH_SMTP_PORT",
+        ),
+    ],
+    ids=["broker-scheme", "unreadable-config", "smtp-port"],
+)
 def test_bad_config_stops_start_with_one_line(env: dict[str, str], named: str, tmp_path: Path) -> None:
     """A bad setting stops `frontwatch run` at once with one line naming it, not a traceback."""
     out = run_cli(["run"], env={"FRONTWATCH_DATA_DIR": str(tmp_path), "FRONTWATCH_SAMPLE_PORT": "0", **env})

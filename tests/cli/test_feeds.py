@@ -63,8 +63,9 @@ def test_list_shows_a_failing_feeds_error_and_rate(run_cli: Cli, cli_env: Path) 
 
     async def fail() -> None:
         store = Store(f"sqlite+aiosqlite:///{cli_env / 'data' / 'frontwatch.db'}")
-        await store.update_feed(1, status="dead", items_per_day=12.5,
-                                last_error="timeout: No complete answer within 30 s.")
+        await store.update_feed(
+            1, status="dead", items_per_day=12.5, last_error="timeout: No complete answer within 30 s."
+        )
         await store.close()
 
     asyncio.run(fail())
@@ -82,10 +83,12 @@ def test_add_twice_keeps_one_feed(run_cli: Cli, cli_env: Path) -> None:
     assert len(_feeds(cli_env)) == 1
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/feed", "http://10.1.2.3/rss",
-                                 "http://[::1]/rss", "http://localhost/rss"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/feed", "http://10.1.2.3/rss", "http://[::1]/rss", "http://localhost/rss"]
+)
 def test_add_refuses_private_addresses_unless_allowed(
-        run_cli: Cli, cli_env: Path, monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    run_cli: Cli, cli_env: Path, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
     """A loopback or private URL (literal or a name resolving there) is refused in one line,
     and accepted once FRONTWATCH_ALLOW_PRIVATE_URLS is set."""
     code, out, err = run_cli("feeds", "add", url)
@@ -98,8 +101,9 @@ def test_add_refuses_private_addresses_unless_allowed(
     assert (code, err) == (0, "")
 
 
-@pytest.mark.parametrize("url", ["ftp://wire.example.org/rss", "file:///etc/passwd", "wire.example.org/rss",
-                                 "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "url", ["ftp://wire.example.org/rss", "file:///etc/passwd", "wire.example.org/rss", "javascript:alert(1)"]
+)
 def test_add_refuses_other_schemes_with_one_line(run_cli: Cli, url: str) -> None:
     """A URL that is not http(s) is refused with a non-zero status and one clear line."""
     code, _, err = run_cli("feeds", "add", url)
@@ -111,8 +115,14 @@ def test_add_refuses_other_schemes_with_one_line(run_cli: Cli, url: str) -> None
 def test_add_refusal_from_the_installed_command_has_no_traceback(cli_env: Path) -> None:
     """The `frontwatch` console script itself exits non-zero with one line for a refused URL."""
     exe = Path(sys.executable).parent / "frontwatch"
-    proc = subprocess.run([str(exe), "feeds", "add", "http://127.0.0.1/rss"], capture_output=True,
-                          text=True, timeout=60, env=dict(os.environ), check=False)
+    proc = subprocess.run(
+        [str(exe), "feeds", "add", "http://127.0.0.1/rss"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=dict(os.environ),
+        check=False,
+    )
     assert proc.returncode == 1
     _one_clear_line(proc.stderr)
     assert proc.stderr.startswith("frontwatch: cannot add http://127.0.0.1/rss: private_address")
@@ -135,9 +145,11 @@ def test_opml_round_trip_adds_no_duplicates(run_cli: Cli, cli_env: Path) -> None
     code, out, err = run_cli("feeds", "import-opml", str(source))
     assert (code, out.strip(), err) == (0, "imported 3 feeds", "")
     before = {(f["url"], f["name"]) for f in _feeds(cli_env)}
-    assert before == {("https://wire.example.org/syria.rss", "Wire EN"),
-                      ("https://observatory.example.org/ar/rss", "مرصد"),
-                      ("https://monitor.example.net/atom", "")}
+    assert before == {
+        ("https://wire.example.org/syria.rss", "Wire EN"),
+        ("https://observatory.example.org/ar/rss", "مرصد"),
+        ("https://monitor.example.net/atom", ""),
+    }
     code, exported, _ = run_cli("feeds", "export-opml")
     assert code == 0
     outlines = SafeET.fromstring(exported.encode()).iter("outline")
@@ -152,9 +164,14 @@ def test_opml_round_trip_adds_no_duplicates(run_cli: Cli, cli_env: Path) -> None
     assert {(f["url"], f["name"]) for f in _feeds(cli_env)} == before
 
 
-@pytest.mark.parametrize("content", ["<opml><body><outline xmlUrl='https://a.example/rss'",
-                                     "not xml at all",
-                                     '<!DOCTYPE x [<!ENTITY e "boom">]><opml><body>&e;</body></opml>'])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "<opml><body><outline xmlUrl='https://a.example/rss'",
+        "not xml at all",
+        '<!DOCTYPE x [<!ENTITY e "boom">]><opml><body>&e;</body></opml>',
+    ],
+)
 def test_malformed_opml_is_one_clear_line(run_cli: Cli, cli_env: Path, content: str) -> None:
     """A truncated, non-XML or entity-laden OPML file fails with one line naming the file; nothing is added."""
     bad = cli_env / "bad.opml"
@@ -177,11 +194,14 @@ def test_missing_opml_file_is_one_clear_line(run_cli: Cli, cli_env: Path) -> Non
 def test_opml_import_skips_unpollable_urls_by_name(run_cli: Cli, cli_env: Path) -> None:
     """Entries with a bad scheme or a private address are skipped, each named once; the rest are added."""
     opml = cli_env / "mixed.opml"
-    opml.write_text("""<opml><body>
+    opml.write_text(
+        """<opml><body>
       <outline text="ok" xmlUrl="https://wire.example.org/syria.rss"/>
       <outline text="ftp" xmlUrl="ftp://wire.example.org/rss"/>
       <outline text="lan" xmlUrl="http://192.168.1.10/rss"/>
-    </body></opml>""", encoding="utf-8")
+    </body></opml>""",
+        encoding="utf-8",
+    )
     code, out, err = run_cli("feeds", "import-opml", str(opml))
     assert code == 0 and out.strip() == "imported 1 feeds, skipped 2"
     assert "Traceback" not in err and len(err.strip().splitlines()) == 2

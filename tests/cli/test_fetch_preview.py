@@ -37,8 +37,8 @@ def no_publishing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_fetch_prints_one_json_line_per_item_and_publishes_nothing(
-        run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch, no_publishing: list[str],
-        cli_env: Path) -> None:
+    run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch, no_publishing: list[str], cli_env: Path
+) -> None:
     """Each item is one JSON line with id, title, link, published and encoding; no bus is used, no store written."""
     monkeypatch.setenv("FRONTWATCH_ALLOW_PRIVATE_URLS", "true")
     url = feed_server("/wire.rss", RSS)
@@ -46,17 +46,28 @@ def test_fetch_prints_one_json_line_per_item_and_publishes_nothing(
     assert (code, err) == (0, "")
     lines = [json.loads(line) for line in out.splitlines()]
     assert lines == [
-        {"id": "g2", "title": "Town taken", "link": "https://wire.example.org/2",
-         "published": "2019-03-06T10:05:00+00:00", "encoding": "utf-8"},
-        {"id": "https://wire.example.org/1", "title": "No guid", "link": "https://wire.example.org/1",
-         "published": None, "encoding": "utf-8"},
+        {
+            "id": "g2",
+            "title": "Town taken",
+            "link": "https://wire.example.org/2",
+            "published": "2019-03-06T10:05:00+00:00",
+            "encoding": "utf-8",
+        },
+        {
+            "id": "https://wire.example.org/1",
+            "title": "No guid",
+            "link": "https://wire.example.org/1",
+            "published": None,
+            "encoding": "utf-8",
+        },
     ]
     assert no_publishing == []
     assert not (cli_env / "data" / "frontwatch.db").exists()
 
 
 def test_fetch_decodes_an_arabic_windows_1256_feed(
-        run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A windows-1256 feed previews as readable Arabic and names the encoding used."""
     monkeypatch.setenv("FRONTWATCH_ALLOW_PRIVATE_URLS", "true")
     url = feed_server("/ar.rss", (FIXTURES / "rss20_ar_windows1256.xml").read_bytes(), "text/xml")
@@ -76,12 +87,21 @@ def test_fetch_obeys_the_private_address_setting(run_cli: Cli, feed_server: Serv
     assert err.startswith("frontwatch fetch: private_address:") and len(err.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize(("path", "body", "kind"), [
-    ("/missing", None, "http_error"),
-    ("/page.html", b"<html><body>hi</body></html>", "not_a_feed"),
-])
-def test_fetch_errors_are_one_line(run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch,
-                                   path: str, body: bytes | None, kind: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "body", "kind"),
+    [
+        ("/missing", None, "http_error"),
+        ("/page.html", b"<html><body>hi</body></html>", "not_a_feed"),
+    ],
+)
+def test_fetch_errors_are_one_line(
+    run_cli: Cli,
+    feed_server: Serve,
+    monkeypatch: pytest.MonkeyPatch,
+    path: str,
+    body: bytes | None,
+    kind: str,
+) -> None:
     """A 404 or an HTML page instead of a feed fails with exit 1 and one line naming the kind."""
     monkeypatch.setenv("FRONTWATCH_ALLOW_PRIVATE_URLS", "true")
     url = feed_server(path, body, "text/html") if body else feed_server("/other", RSS).replace("/other", path)
@@ -98,11 +118,14 @@ def test_fetch_refuses_a_bad_scheme(run_cli: Cli) -> None:
 
 
 def test_fetch_decodes_with_the_charset_given(
-        run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli: Cli, feed_server: Serve, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`--encoding` decodes as `feeds add --encoding` would, so an override can be tried first."""
     monkeypatch.setenv("FRONTWATCH_ALLOW_PRIVATE_URLS", "true")
-    body = '<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>سقوط البلدة</title>' \
-           '</item></channel></rss>'.encode()
+    body = (
+        '<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>سقوط البلدة</title>'
+        "</item></channel></rss>".encode()
+    )
     url = feed_server("/ar.rss", body, "application/rss+xml")
     plain = [json.loads(line) for line in run_cli("fetch", url)[1].splitlines()]
     forced = [json.loads(line) for line in run_cli("fetch", url, "--encoding", "Latin-1")[1].splitlines()]
@@ -111,10 +134,12 @@ def test_fetch_decodes_with_the_charset_given(
     assert forced[0]["encoding"] == "windows-1252" and forced[0]["title"].startswith("Ø³")
 
 
-@pytest.mark.parametrize("args", [("fetch", "https://wire.example.org/rss"),
-                                  ("feeds", "add", "https://wire.example.org/rss")])
+@pytest.mark.parametrize(
+    "args", [("fetch", "https://wire.example.org/rss"), ("feeds", "add", "https://wire.example.org/rss")]
+)
 def test_an_unknown_charset_is_refused_before_anything_runs(
-        run_cli: Cli, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    run_cli: Cli, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
     """A misspelt charset stops the command with exit 2 and says which, instead of being ignored."""
     with pytest.raises(SystemExit) as stopped:
         run_cli(*args, "--encoding", "windows-1265x")

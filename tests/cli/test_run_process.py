@@ -39,16 +39,29 @@ def alive(pid: int) -> bool:
 
 
 def start_run(tmp_path: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "FRONTWATCH_DATA_DIR": str(tmp_path), "FRONTWATCH_SAMPLE_PORT": str(free_port()),
-           "FRONTWATCH_SAMPLE_SPEED": "4", "FRONTWATCH_LOG_FORMAT": "json"}
-    return subprocess.Popen([sys.executable, "-m", "services.cli", "run"], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "FRONTWATCH_DATA_DIR": str(tmp_path),
+        "FRONTWATCH_SAMPLE_PORT": str(free_port()),
+        "FRONTWATCH_SAMPLE_SPEED": "4",
+        "FRONTWATCH_LOG_FORMAT": "json",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "services.cli", "run"],
+        cwd=ROOT,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for_nats_child(proc: subprocess.Popen[str]) -> int:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        kids = [k for k in children(proc.pid) if "nats-server" in Path(f"/proc/{k}/cmdline").read_bytes().decode()]
+        kids = [
+            k for k in children(proc.pid) if "nats-server" in Path(f"/proc/{k}/cmdline").read_bytes().decode()
+        ]
         if kids:
             return kids[0]
         time.sleep(0.1)

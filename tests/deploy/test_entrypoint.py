@@ -52,9 +52,18 @@ def _wait_for_port(port: int, timeout_s: float) -> None:
 def nats_url(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     server = subprocess.Popen(
-        [_binary("nats-server"), "--jetstream", "--store_dir", str(tmp_path / "nats"),
-         "--addr", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            _binary("nats-server"),
+            "--jetstream",
+            "--store_dir",
+            str(tmp_path / "nats"),
+            "--addr",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         _wait_for_port(port, 10.0)
@@ -69,16 +78,18 @@ def _container_env(tmp_path: Path, nats_url: str, http_port: int) -> dict[str, s
     config = tmp_path / "frontwatch.toml"
     config.write_text("console_alerts = false\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FRONTWATCH_", "PG"))}
-    env.update({
-        "PYTHONUNBUFFERED": "1",
-        "FRONTWATCH_DATA_DIR": str(tmp_path / "data"),
-        "FRONTWATCH_HTTP_PORT": str(http_port),
-        "FRONTWATCH_LOG_FORMAT": "json",
-        "FRONTWATCH_BROKER_URL": nats_url,
-        "FRONTWATCH_STORE_URL": f"sqlite+aiosqlite:///{tmp_path / 'frontwatch.db'}",
-        "FRONTWATCH_CONFIG": str(config),
-        "FRONTWATCH_SHUTDOWN_GRACE_S": str(SHUTDOWN_GRACE_S),
-    })
+    env.update(
+        {
+            "PYTHONUNBUFFERED": "1",
+            "FRONTWATCH_DATA_DIR": str(tmp_path / "data"),
+            "FRONTWATCH_HTTP_PORT": str(http_port),
+            "FRONTWATCH_LOG_FORMAT": "json",
+            "FRONTWATCH_BROKER_URL": nats_url,
+            "FRONTWATCH_STORE_URL": f"sqlite+aiosqlite:///{tmp_path / 'frontwatch.db'}",
+            "FRONTWATCH_CONFIG": str(config),
+            "FRONTWATCH_SHUTDOWN_GRACE_S": str(SHUTDOWN_GRACE_S),
+        }
+    )
     (tmp_path / "data").mkdir()
     return env
 
@@ -86,8 +97,12 @@ def _container_env(tmp_path: Path, nats_url: str, http_port: int) -> dict[str, s
 def _healthcheck(env: dict[str, str], path: str) -> int:
     """Run the image's HEALTHCHECK command; return its exit code."""
     return subprocess.run(
-        [sys.executable, "-m", "shared.health", path], env=env, timeout=10, check=False,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-m", "shared.health", path],
+        env=env,
+        timeout=10,
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     ).returncode
 
 
@@ -109,8 +124,9 @@ def test_service_process_serves_health_and_stops_on_sigterm(
     http_port = free_port()
     env = _container_env(tmp_path, nats_url, http_port)
     log = (tmp_path / "service.log").open("wb")
-    process = subprocess.Popen([_binary("frontwatch"), service], env=env, stdout=log, stderr=log,
-                               cwd=tmp_path)
+    process = subprocess.Popen(
+        [_binary("frontwatch"), service], env=env, stdout=log, stderr=log, cwd=tmp_path
+    )
     try:
         _wait_healthy(process, env, "/healthz")
         _wait_healthy(process, env, "/readyz")

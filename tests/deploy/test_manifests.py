@@ -130,8 +130,11 @@ def test_deployments_probe_health_and_readiness(built: list[dict[str, Any]]) -> 
     for service, deployment in _deployments(built):
         container = _container(deployment)
         assert container["ports"] == [{"name": "http", "containerPort": 8080}], service
-        for probe, path in (("livenessProbe", "/healthz"), ("startupProbe", "/healthz"),
-                            ("readinessProbe", "/readyz")):
+        for probe, path in (
+            ("livenessProbe", "/healthz"),
+            ("startupProbe", "/healthz"),
+            ("readinessProbe", "/readyz"),
+        ):
             assert container[probe]["httpGet"] == {"path": path, "port": "http"}, (service, probe)
         # /readyz allows each check 2 s; the probe must wait longer than that for the answer.
         assert container["readinessProbe"]["timeoutSeconds"] > 2
@@ -153,8 +156,11 @@ def test_deployments_run_as_non_root_on_a_read_only_root(built: list[dict[str, A
         assert pod["securityContext"]["runAsUser"] == 10001, service
         assert pod["automountServiceAccountToken"] is False, service
         security = _container(deployment)["securityContext"]
-        assert security == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
-                            "capabilities": {"drop": ["ALL"]}}, service
+        assert security == {
+            "allowPrivilegeEscalation": False,
+            "readOnlyRootFilesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        }, service
 
 
 def test_grace_period_outlasts_the_service_drain(built: list[dict[str, Any]]) -> None:
@@ -186,7 +192,9 @@ def test_production_keeps_one_replica_of_each_service_through_drains(
         replicas = deployment["spec"].get("replicas") or hpa["spec"]["minReplicas"]
         assert replicas >= 2, service
         assert budgets[f"frontwatch-{service}"]["spec"] == {
-            "minAvailable": 1, "selector": deployment["spec"]["selector"]}
+            "minAvailable": 1,
+            "selector": deployment["spec"]["selector"],
+        }
 
 
 def test_classifier_is_autoscaled(built: list[dict[str, Any]]) -> None:
@@ -194,8 +202,11 @@ def test_classifier_is_autoscaled(built: list[dict[str, Any]]) -> None:
     hpa = _kinds(built, "HorizontalPodAutoscaler")
     assert set(hpa) == {"frontwatch-classifier"}
     spec = hpa["frontwatch-classifier"]["spec"]
-    assert spec["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
-                                      "name": "frontwatch-classifier"}
+    assert spec["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": "frontwatch-classifier",
+    }
     assert 2 <= spec["minReplicas"] < spec["maxReplicas"]
     assert "replicas" not in _kinds(built, "Deployment")["frontwatch-classifier"]["spec"]
 
@@ -212,8 +223,11 @@ def test_config_and_secret_references_resolve(built: list[dict[str, Any]]) -> No
         used_configmaps |= {e["configMapRef"]["name"] for e in container.get("envFrom", [])}
         used_configmaps |= {v["configMap"]["name"] for v in pod["volumes"] if "configMap" in v}
         used_secrets |= {v["secret"]["secretName"] for v in pod["volumes"] if "secret" in v}
-        used_secrets |= {e["valueFrom"]["secretKeyRef"]["name"]
-                         for e in container.get("env", []) if "secretKeyRef" in e.get("valueFrom", {})}
+        used_secrets |= {
+            e["valueFrom"]["secretKeyRef"]["name"]
+            for e in container.get("env", [])
+            if "secretKeyRef" in e.get("valueFrom", {})
+        }
     assert used_configmaps <= configmaps
     assert used_secrets == EXTERNAL_SECRETS
     assert all(name in readme for name in EXTERNAL_SECRETS)
@@ -262,7 +276,10 @@ def test_compose_validates_against_the_compose_spec() -> None:
     checker = _tool("check-jsonschema")
     result = subprocess.run(
         [checker, "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -284,8 +301,10 @@ def test_compose_services_have_health_checks_and_restart(compose: dict[str, Any]
         assert service["healthcheck"]["test"][0] == "CMD", name
     for name in SERVICES:
         depends = compose["services"][name]["depends_on"]
-        assert depends == {"nats": {"condition": "service_healthy"},
-                           "postgres": {"condition": "service_healthy"}}, name
+        assert depends == {
+            "nats": {"condition": "service_healthy"},
+            "postgres": {"condition": "service_healthy"},
+        }, name
 
 
 def test_compose_nats_has_jetstream_on_a_volume(compose: dict[str, Any]) -> None:
@@ -293,8 +312,9 @@ def test_compose_nats_has_jetstream_on_a_volume(compose: dict[str, Any]) -> None
     nats = compose["services"]["nats"]
     assert "--jetstream" in nats["command"]
     store_dir = nats["command"][nats["command"].index("--store_dir") + 1]
-    assert any(v.split(":")[1] == store_dir and v.split(":")[0] in compose["volumes"]
-               for v in nats["volumes"])
+    assert any(
+        v.split(":")[1] == store_dir and v.split(":")[0] in compose["volumes"] for v in nats["volumes"]
+    )
 
 
 def test_compose_secrets_reach_the_notifier_as_files(compose: dict[str, Any]) -> None:
@@ -346,7 +366,10 @@ def test_hadolint_passes() -> None:
     hadolint = _tool("hadolint")
     result = subprocess.run(
         [hadolint, "--format", "json", "--failure-threshold", "style", str(DOCKERFILE)],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert json.loads(result.stdout or "[]") == [], result.stdout
     assert result.returncode == 0, result.stderr
@@ -421,8 +444,17 @@ def test_cli_accepts_each_service_command(service: str) -> None:
     """`frontwatch <service> --help` exits 0, so the container command parses."""
     _cli_roles()
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from services.cli import main; sys.exit(main())",
-         service, "--help"],
-        capture_output=True, text=True, timeout=60, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from services.cli import main; sys.exit(main())",
+            service,
+            "--help",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr

@@ -98,4 +98,3 @@ class ChannelContract:
         assert len(caplog.records) > 0 or not self.STATUS_TABLE  # the clients did log
         leaks = [text for text in seen if secret in text]
         assert not leaks, leaks[:3]
-

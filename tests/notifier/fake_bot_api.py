@@ -30,8 +30,24 @@ __all__ = ["BLOCKED", "CHAT_NOT_FOUND", "SERVER_ERROR", "FakeBotApi", "Reply", "
 
 TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijkl"
 MAX_TEXT_UNITS = 4096
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                "span", "tg-spoiler", "tg-emoji", "blockquote"}
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "span",
+    "tg-spoiler",
+    "tg-emoji",
+    "blockquote",
+}
 _TOKEN_RE = re.compile(r"<[^<>]*>|&[^;&<\s]{1,10};|[<&]|[^<&]+")
 _TAG_RE = re.compile(r"<(/?)([a-z][a-z0-9-]*)(\s[^<>]*)?>\Z")
 _ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);\Z")
@@ -240,8 +256,12 @@ class FakeBotApi:
         method = request.match_info["method"]
         params = await self._params(request)
         if method == "getMe":
-            me = {"id": int(self.token.split(":")[0]), "is_bot": True, "first_name": "Fake",
-                  "username": "fake_frontwatch_bot"}
+            me = {
+                "id": int(self.token.split(":")[0]),
+                "is_bot": True,
+                "first_name": "Fake",
+                "username": "fake_frontwatch_bot",
+            }
             return web.json_response({"ok": True, "result": me})
         if method in _BOT_METHODS:
             return await getattr(self, _BOT_METHODS[method])(params)
@@ -279,8 +299,9 @@ class FakeBotApi:
         if method == "editMessageText":
             return self._edit(params, chat_id, text, visible, now)
         reply = (params.get("reply_parameters") or {}).get("message_id")
-        message = Sent(chat_id, len(self.sent) + 1, text, reply, now, visible,
-                       reply_markup=params.get("reply_markup"))
+        message = Sent(
+            chat_id, len(self.sent) + 1, text, reply, now, visible, reply_markup=params.get("reply_markup")
+        )
         self._accept(message.chat_id, now)
         self.sent.append(message)
         return web.json_response({"ok": True, "result": self._message_json(message)})
@@ -294,8 +315,11 @@ class FakeBotApi:
             return self._answer(400, "Bad Request: message to edit not found")
         markup = params.get("reply_markup")  # an edit without a keyboard removes it, as in Telegram
         if found[0].text == text and found[0].reply_markup == markup:
-            return self._answer(400, "Bad Request: message is not modified: specified new "
-                                     "message content and reply markup are exactly the same")
+            return self._answer(
+                400,
+                "Bad Request: message is not modified: specified new "
+                "message content and reply markup are exactly the same",
+            )
         self._accept(chat_id, now)
         found[0].text, found[0].visible, found[0].reply_markup = text, visible, markup
         found[0].edits += 1
@@ -356,13 +380,15 @@ class FakeBotApi:
 
     async def _edit_reply_markup(self, params: dict[str, Any]) -> web.Response:
         message_id = int(params.get("message_id", 0))
-        found = [m for m in self.sent if m.chat_id == params.get("chat_id")
-                 and m.message_id == message_id]
+        found = [m for m in self.sent if m.chat_id == params.get("chat_id") and m.message_id == message_id]
         if not found:
             return self._answer(400, "Bad Request: message to edit not found")
         if found[0].reply_markup == params.get("reply_markup"):
-            return self._answer(400, "Bad Request: message is not modified: specified new "
-                                     "message content and reply markup are exactly the same")
+            return self._answer(
+                400,
+                "Bad Request: message is not modified: specified new "
+                "message content and reply markup are exactly the same",
+            )
         found[0].reply_markup = params.get("reply_markup")
         found[0].edits += 1
         return self._ok(self._message_json(found[0]))
@@ -370,8 +396,10 @@ class FakeBotApi:
     async def _get_chat_member(self, params: dict[str, Any]) -> web.Response:
         user_id = int(params.get("user_id", 0))
         status = self._members.get((params.get("chat_id", ""), user_id), "member")
-        member: dict[str, Any] = {"status": status,
-                                  "user": {"id": user_id, "is_bot": False, "first_name": "User"}}
+        member: dict[str, Any] = {
+            "status": status,
+            "user": {"id": user_id, "is_bot": False, "first_name": "User"},
+        }
         if status in ("creator", "administrator"):
             member["is_anonymous"] = False
         if status == "administrator":
@@ -379,9 +407,18 @@ class FakeBotApi:
         return self._ok(member)
 
 
-_ADMIN_RIGHTS = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                 "can_restrict_members", "can_promote_members", "can_change_info",
-                 "can_invite_users", "can_post_stories", "can_edit_stories", "can_delete_stories")
+_ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)
 _BOT_METHODS = {
     "getUpdates": "_get_updates",
     "answerCallbackQuery": "_answer_callback_query",

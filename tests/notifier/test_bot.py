@@ -59,8 +59,12 @@ class Harness:
         before = len(self.api.messages(chat))
         command = text.split(maxsplit=1)[0]
         message: dict[str, Any] = {
-            "message_id": next(_ids), "date": int(time.time()), "chat": _chat(chat), "text": text,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}]}
+            "message_id": next(_ids),
+            "date": int(time.time()),
+            "chat": _chat(chat),
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        }
         if chat == CHANNEL:
             message["sender_chat"] = _chat(chat)
             self.api.push_update({"channel_post": message})
@@ -75,14 +79,28 @@ class Harness:
         buttons = [b for row in (message.reply_markup or {})["inline_keyboard"] for b in row]
         data = next(b["callback_data"] for b in buttons if label in b["text"])
         query_id = str(next(_ids))
-        bot_message = {"message_id": message.message_id, "date": int(time.time()),
-                       "chat": _chat(int(message.chat_id)), "text": message.visible,
-                       "from": {"id": 123456789, "is_bot": True, "first_name": "Fake"}}
-        self.api.push_update({"callback_query": {
-            "id": query_id, "from": _user(user), "chat_instance": "ci", "data": data,
-            "message": bot_message}})
-        await self.until(lambda: any(a.get("callback_query_id") == query_id
-                                     for a in self.api.callback_answers), f"an answer to {label!r}")
+        bot_message = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": _chat(int(message.chat_id)),
+            "text": message.visible,
+            "from": {"id": 123456789, "is_bot": True, "first_name": "Fake"},
+        }
+        self.api.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": _user(user),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "message": bot_message,
+                }
+            }
+        )
+        await self.until(
+            lambda: any(a.get("callback_query_id") == query_id for a in self.api.callback_answers),
+            f"an answer to {label!r}",
+        )
         return next(a for a in self.api.callback_answers if a.get("callback_query_id") == query_id)
 
     async def subscription(self, chat: int = PRIVATE) -> dict[str, Any] | None:
@@ -103,8 +121,9 @@ async def bot(tmp_path: Path) -> AsyncIterator[Harness]:
         harness = Harness(api, store)
         stop = asyncio.Event()
         settings = TelegramSettings(token=api.token, api_url=api.base_url)
-        task = asyncio.create_task(run_bot(store, settings, stop, now=lambda: harness.clock[0],
-                                           poll_timeout_s=5))
+        task = asyncio.create_task(
+            run_bot(store, settings, stop, now=lambda: harness.clock[0], poll_timeout_s=5)
+        )
         await harness.until(lambda: len(api.my_commands) == 2 or task.done(), "the bot to start")
         await asyncio.sleep(0.05)
         yield harness

@@ -36,7 +36,8 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[
 
 
 def test_bot_without_token_is_a_configuration_error(
-        clean_env: dict[str, str], capsys: pytest.CaptureFixture[str]) -> None:
+    clean_env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
     """`frontwatch bot` with no FRONTWATCH_TELEGRAM_TOKEN exits 2 naming the variable."""
     assert main(["bot"]) == 2
     assert "FRONTWATCH_TELEGRAM_TOKEN" in capsys.readouterr().err
@@ -45,17 +46,34 @@ def test_bot_without_token_is_a_configuration_error(
 async def test_bot_subcommand_answers_and_stops_on_sigterm(clean_env: dict[str, str], tmp_path: Path) -> None:
     """The `bot` process long-polls the Bot API, stores a /subscribe, and exits 0 on SIGTERM."""
     async with FakeBotApi(enforce_limits=False) as api:
-        env = {**clean_env, "FRONTWATCH_TELEGRAM_TOKEN": api.token,
-               "FRONTWATCH_TELEGRAM_API_URL": api.base_url}
+        env = {
+            **clean_env,
+            "FRONTWATCH_TELEGRAM_TOKEN": api.token,
+            "FRONTWATCH_TELEGRAM_API_URL": api.base_url,
+        }
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "services.cli", "bot", cwd=ROOT, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+            sys.executable,
+            "-m",
+            "services.cli",
+            "bot",
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
         try:
-            api.push_update({"message": {
-                "message_id": 1, "date": int(time.time()), "text": "/subscribe surrender",
-                "chat": {"id": 77, "type": "private"},
-                "from": {"id": 77, "is_bot": False, "first_name": "T"},
-                "entities": [{"type": "bot_command", "offset": 0, "length": 10}]}})
+            api.push_update(
+                {
+                    "message": {
+                        "message_id": 1,
+                        "date": int(time.time()),
+                        "text": "/subscribe surrender",
+                        "chat": {"id": 77, "type": "private"},
+                        "from": {"id": 77, "is_bot": False, "first_name": "T"},
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 10}],
+                    }
+                }
+            )
             for _ in range(400):  # 20 s for the interpreter to start and answer
                 if api.messages(77) or proc.returncode is not None:
                     break

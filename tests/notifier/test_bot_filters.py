@@ -12,22 +12,37 @@ from services.notifier import bot_filters as bf
 def test_tokenize_keeps_quoted_phrases() -> None:
     """Straight, curly and «» quotes keep a phrase together."""
     assert bf.tokenize('surrender "Deir ez-Zor" “Abu Kamal” «دير الزور» x') == [
-        "surrender", "Deir ez-Zor", "Abu Kamal", "دير الزور", "x"]
+        "surrender",
+        "Deir ez-Zor",
+        "Abu Kamal",
+        "دير الزور",
+        "x",
+    ]
 
 
 def test_parse_args_reads_every_kind_of_token() -> None:
     """Labels (and aliases), lang:, place:, thresholds, modes, patterns and words land in their keys."""
-    parsed = bf.parse_args(bf.tokenize(
-        "surrender casualties ضحايا lang:ar place:Hajin killed>=10 injured≥٥ mode:daily re:a|b Baghuz"))
+    parsed = bf.parse_args(
+        bf.tokenize(
+            "surrender casualties ضحايا lang:ar place:Hajin killed>=10 injured≥٥ mode:daily re:a|b Baghuz"
+        )
+    )
     assert parsed.labels == ["surrender", "casualty_update"]
     assert parsed.langs == ["ar"] and parsed.places == ["Hajin"]
     assert parsed.minimum == {"killed": 10, "injured": 5}
     assert parsed.mode == "daily" and parsed.keywords == ["re:a|b", "Baghuz"]
 
 
-@pytest.mark.parametrize(("token", "key"), [
-    ("lang:fr", "err_lang"), ("mode:weekly", "err_mode"), ("re:(", "err_pattern"),
-    ("x" * 101, "err_word_length"), (r"re:(a)\1", "err_pattern")])
+@pytest.mark.parametrize(
+    ("token", "key"),
+    [
+        ("lang:fr", "err_lang"),
+        ("mode:weekly", "err_mode"),
+        ("re:(", "err_pattern"),
+        ("x" * 101, "err_word_length"),
+        (r"re:(a)\1", "err_pattern"),
+    ],
+)
 def test_parse_args_errors_name_their_text(token: str, key: str) -> None:
     """Each invalid token raises FilterError with the key of the text that explains it."""
     with pytest.raises(bf.FilterError) as err:
@@ -44,9 +59,17 @@ def test_merge_and_remove() -> None:
         bf.merge({}, bf.parse_args([f"w{i}" for i in range(bf.MAX_ITEMS + 1)]))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("30m", timedelta(minutes=30)), ("2h", timedelta(hours=2)), ("1d", timedelta(days=1)),
-    ("1h30m", timedelta(minutes=90)), ("٢س", timedelta(hours=2)), ("1w", timedelta(weeks=1))])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30m", timedelta(minutes=30)),
+        ("2h", timedelta(hours=2)),
+        ("1d", timedelta(days=1)),
+        ("1h30m", timedelta(minutes=90)),
+        ("٢س", timedelta(hours=2)),
+        ("1w", timedelta(weeks=1)),
+    ],
+)
 def test_parse_duration(text: str, expected: timedelta) -> None:
     """Durations in minutes, hours, days and weeks, with Arabic digits and units."""
     assert bf.parse_duration(text) == expected
@@ -83,8 +106,11 @@ def test_apply_button() -> None:
     filters, mode = bf.apply_button(filters, mode, "qh", "23-06")
     filters, mode = bf.apply_button(filters, mode, "bands", "")
     assert mode == "daily" and filters == {
-        "labels": ["surrender"], "min": {"killed": 100}, "bands": True,
-        "quiet_hours": {"start": "23:00", "end": "06:00", "tz": "UTC"}}
+        "labels": ["surrender"],
+        "min": {"killed": 100},
+        "bands": True,
+        "quiet_hours": {"start": "23:00", "end": "06:00", "tz": "UTC"},
+    }
     filters, _ = bf.apply_button(filters, mode, "min", "0")
     filters, _ = bf.apply_button(filters, mode, "qh", "off")
     filters, _ = bf.apply_button(filters, mode, "lbl", "surrender")

@@ -76,7 +76,9 @@ def random_filters(rng: random.Random) -> dict[str, Any]:
     words = ["Baghouz", "hajin", "ISIS", "civilians", "الباغوز", "deir", "", "re:bag+houz", "re:(", "rose"]
     filters: dict[str, Any] = {}
     if rng.random() < 0.6:
-        filters["labels"] = rng.sample(["casualty_update", "surrender", "territorial_change"], rng.randint(1, 2))
+        filters["labels"] = rng.sample(
+            ["casualty_update", "surrender", "territorial_change"], rng.randint(1, 2)
+        )
     if rng.random() < 0.5:
         filters["keywords"] = rng.sample(words, rng.randint(1, 2))
     if rng.random() < 0.5:
@@ -93,9 +95,12 @@ def test_index_matches_exactly_what_a_loop_over_every_subscription_matches() -> 
     rng = random.Random(3)
     subs = [{"id": i, "filters": random_filters(rng)} for i in range(2000)]
     index = SubscriptionIndex(subs)
-    devs = [build_dev(), build_dev(lang="ar", summary="ارتفع عدد القتلى في الباغوز إلى 388", places=["الباغوز"]),
-            build_dev(labels=["surrender"], summary="150 ISIS fighters surrendered near Hajin", places=["Hajin"]),
-            build_dev(labels=["territorial_change"], summary="Nothing of note", places=[], lang=None)]
+    devs = [
+        build_dev(),
+        build_dev(lang="ar", summary="ارتفع عدد القتلى في الباغوز إلى 388", places=["الباغوز"]),
+        build_dev(labels=["surrender"], summary="150 ISIS fighters surrendered near Hajin", places=["Hajin"]),
+        build_dev(labels=["territorial_change"], summary="Nothing of note", places=[], lang=None),
+    ]
     for dev in devs:
         assert index.match(dev) == [s for s in subs if matches(s["filters"], dev)]
 

@@ -56,9 +56,16 @@ async def test_smtp_outage_retries_with_backoff_then_delivers_each_mail_once(tmp
     for reader in READERS:
         await store.add_subscription("email", reader, filters={}, mode="immediate", now=FIXED_NOW)
     server = SmtpServer()  # its port is chosen, nothing listens on it yet
-    channel = EmailChannel(EmailSettings(host="127.0.0.1", port=server.port, tls="none",
-                                         sender="frontwatch <alerts@frontwatch.test>", timeout_s=5,
-                                         unsubscribe_secret="unsub-key"))
+    channel = EmailChannel(
+        EmailSettings(
+            host="127.0.0.1",
+            port=server.port,
+            tls="none",
+            sender="frontwatch <alerts@frontwatch.test>",
+            timeout_s=5,
+            unsubscribe_secret="unsub-key",
+        )
+    )
     clock = Clock(FIXED_NOW)
     service = NotifierService(store, make_bus("nats://127.0.0.1:1"), {"email": channel}, now=clock)
     stop = asyncio.Event()
@@ -72,6 +79,7 @@ async def test_smtp_outage_retries_with_backoff_then_delivers_each_mail_once(tmp
         async def tried(times: int) -> bool:
             found = await rows(store)
             return sum(r["attempts"] == times for r in found) == len(READERS)
+
         await until_async(lambda: tried(1))
         first = await rows(store)
         assert {r["status"] for r in first} == {"pending"}
@@ -95,9 +103,15 @@ async def test_smtp_outage_retries_with_backoff_then_delivers_each_mail_once(tmp
             clock.at = FIXED_NOW + timedelta(seconds=200)
             await until(lambda: len(server.mailbox.mails) >= len(expected))
             await asyncio.sleep(1.5)  # a repeat would arrive now
-            got = Counter((str(m["To"]), int(DEV_RE.search(str(m.get_body(("plain",)).get_content()))  # type: ignore[union-attr]
-                                                 .group(1)))
-                          for m in server.mailbox.mails)
+            got = Counter(
+                (
+                    str(m["To"]),
+                    int(
+                        DEV_RE.search(str(m.get_body(("plain",)).get_content())).group(1)  # type: ignore[union-attr]
+                    ),
+                )
+                for m in server.mailbox.mails
+            )
     finally:
         stop.set()
         await runner

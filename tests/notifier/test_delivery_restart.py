@@ -58,8 +58,15 @@ class Notifier:
         started = self.log.read_bytes().count(b"services_started") if self.log.exists() else 0
         with self.log.open("ab") as out:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "services.cli", "notifier", cwd=ROOT, env=self.env,
-                stdout=asyncio.subprocess.DEVNULL, stderr=out)
+                sys.executable,
+                "-m",
+                "services.cli",
+                "notifier",
+                cwd=ROOT,
+                env=self.env,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=out,
+            )
         deadline = time.monotonic() + 30
         while self.log.read_bytes().count(b"services_started") == started:
             assert self.proc.returncode is None, self.log.read_text()[-2000:]
@@ -95,14 +102,22 @@ async def test_sigkill_and_sigterm_mid_burst_lose_nothing_and_sigkill_repeats_at
     store = Store(store_url)
     await store.start()
     for i, chat in enumerate(CHATS):
-        await store.add_subscription("telegram", str(chat), filters={"keywords": [keyword(i)]},
-                                     mode="immediate", now=FIXED_NOW)
+        await store.add_subscription(
+            "telegram", str(chat), filters={"keywords": [keyword(i)]}, mode="immediate", now=FIXED_NOW
+        )
     expected = {(CHATS[i], j) for j in range(DEVELOPMENTS) for i in routes(j)}
     async with FakeBotApi(token=TOKEN) as api:
-        env = {**os.environ, "FRONTWATCH_BROKER_URL": nats.url, "FRONTWATCH_STORE_URL": store_url,
-               "FRONTWATCH_DATA_DIR": str(tmp_path), "FRONTWATCH_TELEGRAM_TOKEN": TOKEN,
-               "FRONTWATCH_TELEGRAM_API_URL": api.base_url, "FRONTWATCH_CORROBORATION_WINDOW_S": "0",
-               "FRONTWATCH_CONSOLE_ALERTS": "false", "FRONTWATCH_LOG_FORMAT": "json"}
+        env = {
+            **os.environ,
+            "FRONTWATCH_BROKER_URL": nats.url,
+            "FRONTWATCH_STORE_URL": store_url,
+            "FRONTWATCH_DATA_DIR": str(tmp_path),
+            "FRONTWATCH_TELEGRAM_TOKEN": TOKEN,
+            "FRONTWATCH_TELEGRAM_API_URL": api.base_url,
+            "FRONTWATCH_CORROBORATION_WINDOW_S": "0",
+            "FRONTWATCH_CONSOLE_ALERTS": "false",
+            "FRONTWATCH_LOG_FORMAT": "json",
+        }
         log = tmp_path / "notifier.log"
         notifier = Notifier(env, log)
         await notifier.start()
@@ -111,8 +126,12 @@ async def test_sigkill_and_sigterm_mid_burst_lose_nothing_and_sigkill_repeats_at
         try:
             for j in range(DEVELOPMENTS):
                 words = " ".join(keyword(i) for i in routes(j))
-                dev = build_dev(development_id=f"burst-{j:04d}", summary=f"Report D{j:04d}: {words}",
-                                first_seen=FIXED_NOW, detected_at=FIXED_NOW)
+                dev = build_dev(
+                    development_id=f"burst-{j:04d}",
+                    summary=f"Report D{j:04d}: {words}",
+                    first_seen=FIXED_NOW,
+                    detected_at=FIXED_NOW,
+                )
                 await bus.publish(dev, subjects.DEVELOPMENTS, msg_id=f"{dev.development_id}:1")
         finally:
             await bus.stop()
@@ -126,8 +145,10 @@ async def test_sigkill_and_sigterm_mid_burst_lose_nothing_and_sigkill_repeats_at
             cuts.append((sig.name, len(api.sent)))
             await notifier.start()
         deadline = time.monotonic() + 90
-        while not expected <= {(m.chat_id, int(DEV_RE.search(m.visible).group(1)))  # type: ignore[union-attr]
-                               for m in api.sent}:
+        while not expected <= {
+            (m.chat_id, int(DEV_RE.search(m.visible).group(1)))  # type: ignore[union-attr]
+            for m in api.sent
+        }:
             assert time.monotonic() < deadline, "alerts were lost"
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.0)  # anything repeated late would arrive now
@@ -145,7 +166,9 @@ async def test_sigkill_and_sigterm_mid_burst_lose_nothing_and_sigkill_repeats_at
             # The first copy was sent by the process that the next cut ended without recording it.
             cut = min(k for k, (_, at) in enumerate(cuts) if times[0] < at)
             per_cut[cut] += len(times) - 1
-    print(f"repeats per cut: {list(zip([c[0] for c in cuts], per_cut, strict=True))}, "
-          f"messages {sum(len(t) for t in arrivals.values())}, wasted 429s {flood_429s}")
+    print(
+        f"repeats per cut: {list(zip([c[0] for c in cuts], per_cut, strict=True))}, "
+        f"messages {sum(len(t) for t in arrivals.values())}, wasted 429s {flood_429s}"
+    )
     for (name, _), count in zip(cuts, per_cut, strict=True):
         assert count <= (1 if name == "SIGKILL" else 0), (name, count)

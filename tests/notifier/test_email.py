@@ -73,9 +73,7 @@ async def test_alert_mail_headers_and_parts(smtp: SmtpServer, make_dev: MakeDev)
     assert mail.get_content_type() == "multipart/alternative"
     url = channel.unsubscribe_url(READER)
     assert url.startswith("https://frontwatch.test/u?e=reader%40example.org&t=")
-    assert mail["List-Unsubscribe"] == (
-        f"<{url}>, <mailto:unsubscribe@frontwatch.test?subject=unsubscribe>"
-    )
+    assert mail["List-Unsubscribe"] == (f"<{url}>, <mailto:unsubscribe@frontwatch.test?subject=unsubscribe>")
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = parts(mail)
     assert "388 killed (civilians)" in text and f"Unsubscribe: {url}" in text
@@ -143,9 +141,7 @@ async def test_implicit_tls(tls_cert: tuple[Path, Path], make_dev: MakeDev) -> N
     assert len(server.mailbox.mails) == 1
 
 
-async def test_untrusted_certificate_is_channel_error(
-    tls_cert: tuple[Path, Path], make_dev: MakeDev
-) -> None:
+async def test_untrusted_certificate_is_channel_error(tls_cert: tuple[Path, Path], make_dev: MakeDev) -> None:
     """A certificate that does not verify is a ChannelAuthError: the operator must act."""
     with (
         SmtpServer(tls="starttls", cert=tls_cert) as server,
@@ -195,9 +191,7 @@ async def test_bad_address_is_permanent(smtp: SmtpServer, make_dev: MakeDev, tar
     assert smtp.mailbox.mails == []
 
 
-def test_settings_from_env_and_password_file(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_settings_from_env_and_password_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """FRONTWATCH_SMTP_* variables and a *_FILE password configure the channel; repr hides it."""
     secret = tmp_path / "smtp_password"
     secret.write_text("file-pw-123\n", encoding="utf-8")

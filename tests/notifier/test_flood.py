@@ -55,8 +55,13 @@ def make_dev_for(j: int, chats: int) -> Any:
     targets = routes(j, chats)
     words = [token(i) for i in targets if i % 4]
     places = [token(i).capitalize() for i in targets if i % 4 == 0]
-    return build_dev(development_id=f"flood-{j:04d}", summary=f"Report D{j:04d}: " + " ".join(words),
-                     places=places or ["Baghouz"], first_seen=FIXED_NOW, detected_at=FIXED_NOW)
+    return build_dev(
+        development_id=f"flood-{j:04d}",
+        summary=f"Report D{j:04d}: " + " ".join(words),
+        places=places or ["Baghouz"],
+        first_seen=FIXED_NOW,
+        detected_at=FIXED_NOW,
+    )
 
 
 @pytest.mark.timeout(90)
@@ -69,8 +74,9 @@ async def test_flood_of_alerts_to_200_chats_loses_nothing_and_wastes_no_429(
     chats = chat_ids()
     sub_chat: dict[int, int] = {}
     for i, chat in enumerate(chats):
-        sub_id = await store.add_subscription("telegram", str(chat), filters=subscription_filters(i),
-                                              mode="immediate", now=FIXED_NOW)
+        sub_id = await store.add_subscription(
+            "telegram", str(chat), filters=subscription_filters(i), mode="immediate", now=FIXED_NOW
+        )
         sub_chat[sub_id] = chat
     expected = Counter((chats[i], j) for j in range(DEVELOPMENTS) for i in routes(j, len(chats)))
     service = NotifierService(store, make_bus("nats://127.0.0.1:1"), {"telegram": make_telegram()})
@@ -88,13 +94,17 @@ async def test_flood_of_alerts_to_200_chats_loses_nothing_and_wastes_no_429(
     finally:
         stop.set()
         await runner
-    got = Counter((m.chat_id, int(DEV_RE.search(m.visible).group(1)))  # type: ignore[union-attr]
-                  for m in fake_bot_api.sent)
+    got = Counter(
+        (m.chat_id, int(DEV_RE.search(m.visible).group(1)))  # type: ignore[union-attr]
+        for m in fake_bot_api.sent
+    )
     assert fake_bot_api.flood_429s == 0
     assert got == expected, {"lost": len(expected - got), "duplicated": len(got - expected)}
     counts = await store.outbox_counts()
     assert counts == {"sent": sum(expected.values())}
     rate = sum(expected.values()) / elapsed
-    print(f"flood: {sum(expected.values())} messages in {elapsed:.1f} s = {rate:.1f}/s, "
-          f"peak {fake_bot_api.peak_rate()}/s")
+    print(
+        f"flood: {sum(expected.values())} messages in {elapsed:.1f} s = {rate:.1f}/s, "
+        f"peak {fake_bot_api.peak_rate()}/s"
+    )
     await store.close()

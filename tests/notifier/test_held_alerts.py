@@ -36,9 +36,16 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 def dev(n: int, count: int, revision: int = 1) -> Development:
-    return Development(development_id=f"d{n}", revision=revision, status="new" if revision == 1 else "update",
-                       labels=["casualty_update"], figures=[Figure(kind="killed", count=count, who="civilians")],
-                       summary=f"toll {count} in town {n}", first_seen=T0, detected_at=T0)
+    return Development(
+        development_id=f"d{n}",
+        revision=revision,
+        status="new" if revision == 1 else "update",
+        labels=["casualty_update"],
+        figures=[Figure(kind="killed", count=count, who="civilians")],
+        summary=f"toll {count} in town {n}",
+        first_seen=T0,
+        detected_at=T0,
+    )
 
 
 async def deliver_for(service: NotifierService, seconds: float) -> None:
@@ -52,8 +59,13 @@ async def deliver_for(service: NotifierService, seconds: float) -> None:
 async def test_muted_subscriber_gets_one_digest_when_the_mute_ends(store: Store) -> None:
     """Alerts for a muted subscriber are held, then arrive together in one digest with the newest revision."""
     clock = Clock()
-    await store.add_subscription("console", "stdout", mode="immediate", now=T0,
-                                 filters={"muted_until": (T0 + timedelta(hours=2)).isoformat()})
+    await store.add_subscription(
+        "console",
+        "stdout",
+        mode="immediate",
+        now=T0,
+        filters={"muted_until": (T0 + timedelta(hours=2)).isoformat()},
+    )
     out = io.StringIO()
     service = NotifierService(store, make_bus("nats://unused"), {"console": ConsoleChannel(out)}, now=clock)
     for item in (dev(1, 388), dev(2, 12), dev(1, 400, revision=2)):

@@ -48,11 +48,19 @@ async def test_two_replicas_share_one_bot_within_its_limits_and_hand_over(
         await store.start()
     for chat in CHATS:
         await stores[0].add_subscription("telegram", str(chat), filters={}, mode="immediate", now=FIXED_NOW)
-    first, second = (NotifierService(store, make_bus("nats://127.0.0.1:1"), {"telegram": make_telegram()})
-                     for store in stores)
+    first, second = (
+        NotifierService(store, make_bus("nats://127.0.0.1:1"), {"telegram": make_telegram()})
+        for store in stores
+    )
     for j in range(DEVELOPMENTS):
-        await first.handle(build_dev(development_id=f"burst-{j}", summary=f"Report D{j:04d}",
-                                     first_seen=FIXED_NOW, detected_at=FIXED_NOW))
+        await first.handle(
+            build_dev(
+                development_id=f"burst-{j}",
+                summary=f"Report D{j:04d}",
+                first_seen=FIXED_NOW,
+                detected_at=FIXED_NOW,
+            )
+        )
     expected = Counter((chat, j) for chat in CHATS for j in range(DEVELOPMENTS))
     stops = [asyncio.Event(), asyncio.Event()]
     runners = [asyncio.create_task(first.run(stops[0]))]
@@ -72,8 +80,10 @@ async def test_two_replicas_share_one_bot_within_its_limits_and_hand_over(
         await asyncio.gather(*runners)
         for store in stores:
             await store.close()
-    got = Counter((m.chat_id, int(DEV_RE.search(m.visible).group(1)))  # type: ignore[union-attr]
-                  for m in fake_bot_api.sent)
+    got = Counter(
+        (m.chat_id, int(DEV_RE.search(m.visible).group(1)))  # type: ignore[union-attr]
+        for m in fake_bot_api.sent
+    )
     assert fake_bot_api.flood_429s == 0
     assert got == expected, {"lost": len(expected - got), "repeated": len(got - expected)}
     assert 0 < by_first < len(expected)  # each replica sent part of the burst
@@ -90,8 +100,14 @@ async def test_a_replica_that_loses_the_bot_lock_hands_back_what_it_queued(
     await store.add_subscription("telegram", "9001", filters={}, mode="immediate", now=FIXED_NOW)
     service = NotifierService(store, make_bus("nats://127.0.0.1:1"), {"telegram": make_telegram()})
     for j in range(6):  # one private chat: one message a second, so the rest wait in its queue
-        await service.handle(build_dev(development_id=f"queued-{j}", summary=f"Report D{j:04d}",
-                                       first_seen=FIXED_NOW, detected_at=FIXED_NOW))
+        await service.handle(
+            build_dev(
+                development_id=f"queued-{j}",
+                summary=f"Report D{j:04d}",
+                first_seen=FIXED_NOW,
+                detected_at=FIXED_NOW,
+            )
+        )
     stop = asyncio.Event()
     runner = asyncio.create_task(service.run(stop))
     try:

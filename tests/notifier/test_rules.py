@@ -82,11 +82,20 @@ def test_thresholds_deltas_and_bands_unchanged(make_dev: MakeDev) -> None:
     dev = make_dev()  # 388 killed
     assert matches({"min": {"killed": 100}}, dev)
     assert not matches({"min": {"killed": 500}}, dev)
-    update = make_dev(status="update", figures=[Figure(kind="killed", count=400)],
-                      previous_figures=[Figure(kind="killed", count=388)])
+    update = make_dev(
+        status="update",
+        figures=[Figure(kind="killed", count=400)],
+        previous_figures=[Figure(kind="killed", count=388)],
+    )
     assert matches({"min_delta": {"killed": 10}}, update)
     assert not matches({"min_delta": {"killed": 20}}, update)
     assert not matches({"bands": True}, update)
-    assert matches({"bands": True}, make_dev(status="update", figures=[Figure(kind="killed", count=510)],
-                                             previous_figures=[Figure(kind="killed", count=388)]))
+    assert matches(
+        {"bands": True},
+        make_dev(
+            status="update",
+            figures=[Figure(kind="killed", count=510)],
+            previous_figures=[Figure(kind="killed", count=388)],
+        ),
+    )
     assert crossed_band(388, 1200) == 1000

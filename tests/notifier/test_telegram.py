@@ -185,9 +185,7 @@ async def test_unreachable_server_is_retryable(make_dev: MakeDev) -> None:
         await channel.close()
 
 
-async def test_refused_token_is_channel_auth_error(
-    make_telegram: MakeTelegram, make_dev: MakeDev
-) -> None:
+async def test_refused_token_is_channel_auth_error(make_telegram: MakeTelegram, make_dev: MakeDev) -> None:
     """A token the server rejects raises ChannelAuthError (a PermanentError)."""
     with pytest.raises(ChannelAuthError):
         await make_telegram(token="999:wrong-token-value").send(Delivery("1", make_dev()))

@@ -38,9 +38,13 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 async def _serve(store: Store, secret: str) -> tuple[HealthServer, EmailChannel]:
     server = HealthServer(0, {}, host="127.0.0.1", routes=unsubscribe_routes(store, secret))
     await server.start()
-    channel = EmailChannel(EmailSettings(
-        host="127.0.0.1", unsubscribe_secret=SecretStr(secret),
-        unsubscribe_url_template=f"http://127.0.0.1:{server.port}/unsubscribe?email={{target}}&token={{token}}"))
+    channel = EmailChannel(
+        EmailSettings(
+            host="127.0.0.1",
+            unsubscribe_secret=SecretStr(secret),
+            unsubscribe_url_template=f"http://127.0.0.1:{server.port}/unsubscribe?email={{target}}&token={{token}}",
+        )
+    )
     return server, channel
 
 
@@ -83,8 +87,12 @@ async def test_forged_or_unsigned_links_are_refused(store: Store) -> None:
     unsigned = channel.unsubscribe_url(READER).replace(str(server.port), str(unsigned_server.port))
     try:
         async with aiohttp.ClientSession() as http:
-            for url in (forged, channel.unsubscribe_url(READER)[:-1] + "0", f"{base}?email={READER}",
-                        unsigned):
+            for url in (
+                forged,
+                channel.unsubscribe_url(READER)[:-1] + "0",
+                f"{base}?email={READER}",
+                unsigned,
+            ):
                 async with http.post(url, data=ONE_CLICK) as refused:
                     assert refused.status == 400, url
                     assert "not valid" in await refused.text()
@@ -96,13 +104,17 @@ async def test_forged_or_unsigned_links_are_refused(store: Store) -> None:
 
 
 @pytest.mark.timeout(60)
-async def test_notifier_serves_the_page_on_its_http_port(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_notifier_serves_the_page_on_its_http_port(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`frontwatch notifier` with email configured answers the links its mails carry."""
     port = free_port()
     monkeypatch.setenv("FRONTWATCH_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("FRONTWATCH_SMTP_UNSUBSCRIBE_SECRET", "deployment-key")
-    monkeypatch.setenv("FRONTWATCH_SMTP_UNSUBSCRIBE_URL_TEMPLATE",
-                       f"http://127.0.0.1:{port}/unsubscribe?email={{target}}&token={{token}}")
+    monkeypatch.setenv(
+        "FRONTWATCH_SMTP_UNSUBSCRIBE_URL_TEMPLATE",
+        f"http://127.0.0.1:{port}/unsubscribe?email={{target}}&token={{token}}",
+    )
     settings = Settings(data_dir=tmp_path, http_port=port, log_format="json")
     store = Store(settings.store_dsn)
     await store.start()

@@ -46,9 +46,17 @@ class Pipeline:
                 await rt.store.add_feed(feed.url, now=rt.now(), name=feed.name)
             self.store = rt.store
 
-        task = asyncio.create_task(run_services(
-            self.settings, ROLES, stop, embed_broker=self.settings.broker_url is None,
-            prefix=self.prefix, console=self.console, on_ready=on_ready))
+        task = asyncio.create_task(
+            run_services(
+                self.settings,
+                ROLES,
+                stop,
+                embed_broker=self.settings.broker_url is None,
+                prefix=self.prefix,
+                console=self.console,
+                on_ready=on_ready,
+            )
+        )
         try:
             async with asyncio.timeout(STORY_TIMEOUT_S):
                 while self.store is None or not await until(self.store):
@@ -76,8 +84,12 @@ def story_told(devs: list[Development]) -> bool:
 async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Settings]:
     """Settings for one broker/store combination: embedded NATS + SQLite by default."""
     values: dict[str, Any] = {
-        "data_dir": tmp_path, "allow_private_urls": True, "poll_interval_s": 0.3,
-        "min_poll_interval_s": 0.3, "log_format": "json", "corroboration_window_s": 0.5,
+        "data_dir": tmp_path,
+        "allow_private_urls": True,
+        "poll_interval_s": 0.3,
+        "min_poll_interval_s": 0.3,
+        "log_format": "json",
+        "corroboration_window_s": 0.5,
         "update_interval_s": 0.0,
     }
     if request.param in ("rabbitmq", "redis"):
@@ -101,7 +113,8 @@ async def settings(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
 
 @pytest.mark.integration
 async def test_sample_story_alerts_each_label_once_and_updates_the_toll(
-    settings: Settings, unique_prefix: str,
+    settings: Settings,
+    unique_prefix: str,
 ) -> None:
     """The sample timeline yields alerts for all three labels and an update when 388 becomes 400; a restart
     on the same data directory alerts nothing again."""

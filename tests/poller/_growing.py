@@ -59,11 +59,14 @@ class GrowingFeeds:
             response = web.Response(status=304, headers={"ETag": etag})
         else:
             # Undated items leave the posting rate unknown, so checks stay at the short base interval.
-            body = "".join(f"<item><guid>{g}</guid><title>{g}</title><link>https://n.example/{g}</link></item>"
-                           for g in reversed(items))
+            body = "".join(
+                f"<item><guid>{g}</guid><title>{g}</title><link>https://n.example/{g}</link></item>"
+                for g in reversed(items)
+            )
             xml = f'<?xml version="1.0"?><rss version="2.0"><channel><title>F{feed}</title>{body}</channel></rss>'
-            response = web.Response(body=xml.encode(), content_type="application/rss+xml",
-                                    headers={"ETag": etag})
+            response = web.Response(
+                body=xml.encode(), content_type="application/rss+xml", headers={"ETag": etag}
+            )
         self.log.append((feed, started, time.monotonic()))
         return response
 
@@ -92,14 +95,21 @@ class GrowingFeeds:
         return found
 
 
-def poller_env(tmp_path: Path, *, broker_url: str, store_url: str, schema: str | None = None,
-               feeds: Sequence[str] = ()) -> dict[str, str]:
+def poller_env(
+    tmp_path: Path, *, broker_url: str, store_url: str, schema: str | None = None, feeds: Sequence[str] = ()
+) -> dict[str, str]:
     """Environment for `frontwatch poller`: fast intervals, loopback allowed, feeds from a config file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FRONTWATCH_")}
-    env |= {"FRONTWATCH_BROKER_URL": broker_url, "FRONTWATCH_STORE_URL": store_url,
-            "FRONTWATCH_ALLOW_PRIVATE_URLS": "true", "FRONTWATCH_POLL_INTERVAL_S": "0.3",
-            "FRONTWATCH_MIN_POLL_INTERVAL_S": "0.2", "FRONTWATCH_LOG_FORMAT": "json",
-            "FRONTWATCH_LOG_LEVEL": "INFO", "FRONTWATCH_SHUTDOWN_GRACE_S": "5"}
+    env |= {
+        "FRONTWATCH_BROKER_URL": broker_url,
+        "FRONTWATCH_STORE_URL": store_url,
+        "FRONTWATCH_ALLOW_PRIVATE_URLS": "true",
+        "FRONTWATCH_POLL_INTERVAL_S": "0.3",
+        "FRONTWATCH_MIN_POLL_INTERVAL_S": "0.2",
+        "FRONTWATCH_LOG_FORMAT": "json",
+        "FRONTWATCH_LOG_LEVEL": "INFO",
+        "FRONTWATCH_SHUTDOWN_GRACE_S": "5",
+    }
     if schema:
         env["FRONTWATCH_STORE_SCHEMA"] = schema
     if feeds:
@@ -113,9 +123,12 @@ def start_poller(env: dict[str, str], log_path: Path, lease_s: float) -> subproc
     """Start `frontwatch poller` in its own process, with leases of `lease_s` seconds."""
     with log_path.open("ab") as log:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
-            [sys.executable, "-m", "services.cli", "poller"], cwd=ROOT,
+            [sys.executable, "-m", "services.cli", "poller"],
+            cwd=ROOT,
             env={**env, "FRONTWATCH_POLLER_LEASE_S": str(lease_s)},
-            stdout=subprocess.DEVNULL, stderr=log)
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:

@@ -58,14 +58,16 @@ async def _all_published(nats_url: str, expected: list[str]) -> bool:
 
 
 async def test_killed_poller_restarted_on_the_same_store_publishes_each_new_item_once(
-        tmp_path: Path, nats_url: str) -> None:
+    tmp_path: Path, nats_url: str
+) -> None:
     """A `frontwatch poller` SIGKILLed four times mid-run and restarted on the same SQLite store publishes every
     item added after the baseline exactly once, and nothing from the baseline."""
     server = GrowingFeeds(count=12, delay_s=(0.0, 0.05))
     await server.start()
     store_url = f"sqlite+aiosqlite:///{tmp_path / 'poller.db'}"
-    env = poller_env(tmp_path, broker_url=nats_url, store_url=store_url,
-                     feeds=[server.url(n) for n in range(server.count)])
+    env = poller_env(
+        tmp_path, broker_url=nats_url, store_url=store_url, feeds=[server.url(n) for n in range(server.count)]
+    )
     store = Store(store_url)
     await store.start()  # before the poller, so the test's reads never race its schema creation
     logs = tmp_path / "poller.log"
@@ -92,8 +94,12 @@ async def test_killed_poller_restarted_on_the_same_store_publishes_each_new_item
 
 async def _leased_by(store: Store, pid: int) -> set[str]:
     async with store.engine.connect() as conn:
-        return {r[0] for r in await conn.execute(select(feeds_table.c.url).where(
-            feeds_table.c.lease_owner.like(f"%-{pid}-%")))}
+        return {
+            r[0]
+            for r in await conn.execute(
+                select(feeds_table.c.url).where(feeds_table.c.lease_owner.like(f"%-{pid}-%"))
+            )
+        }
 
 
 async def _leaseholder(store: Store, procs: list[subprocess.Popen[bytes]]) -> subprocess.Popen[bytes]:
@@ -123,15 +129,21 @@ async def pg_store() -> AsyncIterator[tuple[str, str]]:
 
 
 async def test_two_replicas_on_postgres_never_overlap_and_take_over_a_dead_ones_feeds(
-        tmp_path: Path, nats_url: str, pg_store: tuple[str, str]) -> None:
+    tmp_path: Path, nats_url: str, pg_store: tuple[str, str]
+) -> None:
     """Two `frontwatch poller` replicas on one PostgreSQL store never check one feed at once and never publish
     an item twice; when one is SIGKILLed the other checks its leased feeds once the lease expires."""
     url, schema = pg_store
     server = GrowingFeeds(count=16, delay_s=(0.1, 0.3))
     await server.start()
     store = Store(url, schema=schema)
-    env = poller_env(tmp_path, broker_url=nats_url, store_url=url, schema=schema,
-                     feeds=[server.url(n) for n in range(server.count)])
+    env = poller_env(
+        tmp_path,
+        broker_url=nats_url,
+        store_url=url,
+        schema=schema,
+        feeds=[server.url(n) for n in range(server.count)],
+    )
     log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
     replica_a = start_poller(env, log_a, LEASE_S)
     replica_b = start_poller(env, log_b, LEASE_S)

@@ -14,7 +14,9 @@ from aiohttp import web
 from services.poller.fetch import FetchError, FetchLimits, FetchResult, fetch_feed, make_session
 from services.poller.parse import FeedParseError, parse_feed
 
-FEED = b'<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>A</title></item></channel></rss>'
+FEED = (
+    b'<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>A</title></item></channel></rss>'
+)
 FAST = FetchLimits(connect_timeout_s=1, total_timeout_s=0.5, max_bytes=4096, max_redirects=5)
 Serve = Callable[..., Awaitable[str]]
 
@@ -22,26 +24,35 @@ Serve = Callable[..., Awaitable[str]]
 async def _feed(request: web.Request) -> web.Response:
     if request.headers.get("If-None-Match") == '"v1"':
         return web.Response(status=304, headers={"ETag": '"v1"'})
-    return web.Response(body=FEED, content_type="application/rss+xml", headers={
-        "ETag": '"v1"', "Last-Modified": "Wed, 06 Mar 2019 10:00:00 GMT",
-        "Cache-Control": "public, max-age=600"})
+    return web.Response(
+        body=FEED,
+        content_type="application/rss+xml",
+        headers={
+            "ETag": '"v1"',
+            "Last-Modified": "Wed, 06 Mar 2019 10:00:00 GMT",
+            "Cache-Control": "public, max-age=600",
+        },
+    )
 
 
 def _redirect(status: int, to: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(status=status, headers={"Location": to})
+
     return handler
 
 
 def _status(status: int, **headers: str) -> Callable[[web.Request], Awaitable[web.Response]]:
     async def handler(request: web.Request) -> web.Response:
         return web.Response(status=status, headers=headers, text="no")
+
     return handler
 
 
 async def _gzipped(request: web.Request) -> web.Response:
-    return web.Response(body=gzip.compress(FEED), headers={"Content-Encoding": "gzip",
-                                                           "Content-Type": "application/xml"})
+    return web.Response(
+        body=gzip.compress(FEED), headers={"Content-Encoding": "gzip", "Content-Type": "application/xml"}
+    )
 
 
 async def _big_declared(request: web.Request) -> web.Response:
@@ -84,12 +95,23 @@ async def _html(request: web.Request) -> web.Response:
 
 
 ROUTES: dict[str, Any] = {
-    "/feed": _feed, "/gzip": _gzipped, "/big": _big_declared, "/big-stream": _big_streamed,
-    "/bomb": _gzip_bomb, "/stall": _stall, "/arabic": _arabic, "/empty": _empty, "/html": _html,
-    "/p301": _redirect(301, "/p308"), "/p308": _redirect(308, "/feed"),
-    "/t302": _redirect(302, "/p301"), "/loop-a": _redirect(302, "/loop-b"),
-    "/loop-b": _redirect(301, "/loop-a"), "/file": _redirect(302, "file:///etc/passwd"),
-    "/nolocation": _status(301), "/gone": _status(410),
+    "/feed": _feed,
+    "/gzip": _gzipped,
+    "/big": _big_declared,
+    "/big-stream": _big_streamed,
+    "/bomb": _gzip_bomb,
+    "/stall": _stall,
+    "/arabic": _arabic,
+    "/empty": _empty,
+    "/html": _html,
+    "/p301": _redirect(301, "/p308"),
+    "/p308": _redirect(308, "/feed"),
+    "/t302": _redirect(302, "/p301"),
+    "/loop-a": _redirect(302, "/loop-b"),
+    "/loop-b": _redirect(301, "/loop-a"),
+    "/file": _redirect(302, "file:///etc/passwd"),
+    "/nolocation": _status(301),
+    "/gone": _status(410),
     "/429": _status(429, **{"Retry-After": "120"}),
     "/503": _status(503, **{"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"}),
     "/500": _status(500),
@@ -159,8 +181,14 @@ async def test_redirects(session: aiohttp.ClientSession, base: str, path: str, p
         pytest.param("/stall", "timeout", None, None, id="stall-mid-body"),
     ],
 )
-async def test_fetch_errors(session: aiohttp.ClientSession, base: str, path: str, kind: str,
-                            status: int | None, retry_after: float | None) -> None:
+async def test_fetch_errors(
+    session: aiohttp.ClientSession,
+    base: str,
+    path: str,
+    kind: str,
+    status: int | None,
+    retry_after: float | None,
+) -> None:
     """Each failure mode raises FetchError with its kind, status and Retry-After."""
     with pytest.raises(FetchError) as info:
         await _get(session, base + path)
@@ -182,8 +210,10 @@ async def test_arabic_with_lying_header_end_to_end(session: aiohttp.ClientSessio
     assert feed.title == "أخبار"
 
 
-@pytest.mark.parametrize(("path", "kind"), [pytest.param("/empty", "empty", id="empty-200"),
-                                            pytest.param("/html", "not_a_feed", id="html")])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [pytest.param("/empty", "empty", id="empty-200"), pytest.param("/html", "not_a_feed", id="html")],
+)
 async def test_unusable_bodies(session: aiohttp.ClientSession, base: str, path: str, kind: str) -> None:
     """An empty 200 or an HTML page is fetched fine and then refused by the parser."""
     result = await _get(session, base + path)

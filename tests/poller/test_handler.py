@@ -61,8 +61,10 @@ class Feed:
         if self.down:
             return web.Response(status=503, text="down")
         body = "".join(f"<item><guid>{i}</guid><title>{i}</title></item>" for i in reversed(self.items))
-        return web.Response(body=f'<rss version="2.0"><channel><title>T</title>{body}</channel></rss>',
-                            content_type="application/rss+xml")
+        return web.Response(
+            body=f'<rss version="2.0"><channel><title>T</title>{body}</channel></rss>',
+            content_type="application/rss+xml",
+        )
 
 
 @pytest.fixture
@@ -89,7 +91,9 @@ async def _check(poller: Poller, url: str) -> int:
     return await poller.check_feed(feed)
 
 
-async def test_baseline_then_new_items_once_oldest_first(poller: tuple[Poller, FakeBus, Clock], serve: Serve) -> None:
+async def test_baseline_then_new_items_once_oldest_first(
+    poller: tuple[Poller, FakeBus, Clock], serve: Serve
+) -> None:
     """The first check publishes nothing; later checks publish each new item once, oldest first."""
     p, bus, clock = poller
     feed = Feed()
@@ -104,7 +108,8 @@ async def test_baseline_then_new_items_once_oldest_first(poller: tuple[Poller, F
 
 
 async def test_feed_moved_for_good_follows_its_new_url_unless_that_feed_is_already_stored(
-        poller: tuple[Poller, FakeBus, Clock], serve: Serve) -> None:
+    poller: tuple[Poller, FakeBus, Clock], serve: Serve
+) -> None:
     """A 301 moves the stored URL; a 301 to a URL another entry already has keeps the old URL,
     warns, and still records the check, so no item is published twice."""
     p, bus, clock = poller
@@ -132,7 +137,8 @@ async def test_feed_moved_for_good_follows_its_new_url_unless_that_feed_is_alrea
 
 
 async def test_feed_back_from_a_long_outage_is_rebaselined_not_flooded(
-        poller: tuple[Poller, FakeBus, Clock], serve: Serve) -> None:
+    poller: tuple[Poller, FakeBus, Clock], serve: Serve
+) -> None:
     """After two days of failures the first success records the backlog as seen, publishes none of it and logs
     `feed_rebaseline`; items after that publish normally."""
     p, bus, clock = poller
@@ -159,7 +165,8 @@ async def test_feed_back_from_a_long_outage_is_rebaselined_not_flooded(
 
 
 async def test_a_shorter_gap_than_the_threshold_publishes_normally(
-        poller: tuple[Poller, FakeBus, Clock], serve: Serve) -> None:
+    poller: tuple[Poller, FakeBus, Clock], serve: Serve
+) -> None:
     """A feed whose last success is just under the re-baseline threshold publishes its new items."""
     p, bus, clock = poller
     feed = Feed()
@@ -189,8 +196,12 @@ async def test_leases_last_the_configured_time(store: Store, serve: Serve) -> No
 
     url = await serve({"/slow": slow}) + "/slow"
     await store.add_feed(url, now=T0)
-    poller = Poller(store, FakeBus(), PollerOptions(allow_private_urls=True, lease_s=42.0),  # type: ignore[arg-type]
-                    now=lambda: T0)
+    poller = Poller(
+        store,
+        FakeBus(),
+        PollerOptions(allow_private_urls=True, lease_s=42.0),  # type: ignore[arg-type]
+        now=lambda: T0,
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(poller.run(stop))
     for _ in range(100):
@@ -216,10 +227,20 @@ async def test_group_commit_writes_concurrent_checks_in_one_transaction(store: S
 
     def outcome(i: int) -> dict[str, Any]:
         # Two shapes of update, as a success and a failure produce.
-        return {"next_check_at": later, "error_count": 0} if i % 2 else {"next_check_at": later, "last_error": "x"}
+        return (
+            {"next_check_at": later, "error_count": 0}
+            if i % 2
+            else {"next_check_at": later, "last_error": "x"}
+        )
 
-    await asyncio.gather(*(writes.write(fid, outcome(i), [
-        {"feed_id": fid, "item_id": "g", "article_id": f"a{fid}", "first_seen": T0}]) for i, fid in enumerate(ids)))
+    await asyncio.gather(
+        *(
+            writes.write(
+                fid, outcome(i), [{"feed_id": fid, "item_id": "g", "article_id": f"a{fid}", "first_seen": T0}]
+            )
+            for i, fid in enumerate(ids)
+        )
+    )
     assert len(commits) == 1
     rows = await store.list_feeds()
     assert {r["next_check_at"] for r in rows} == {later}
@@ -233,8 +254,10 @@ async def test_one_bad_outcome_does_not_fail_the_batch(store: Store) -> None:
     b = await store.add_feed("https://b.example/rss", now=T0)
     writes = GroupCommit(store)
     results = await asyncio.gather(
-        writes.write(a, {"url": "https://b.example/rss"}), writes.write(b, {"error_count": 7}),
-        return_exceptions=True)
+        writes.write(a, {"url": "https://b.example/rss"}),
+        writes.write(b, {"error_count": 7}),
+        return_exceptions=True,
+    )
     assert isinstance(results[0], IntegrityError) and results[1] is None
     assert [r["error_count"] for r in await store.list_feeds()] == [0, 7]
 
@@ -246,13 +269,16 @@ async def test_group_seen_answers_each_feed_from_one_query(store: Store) -> None
     await store.mark_seen(a, [("x", "ax"), ("y", "ay")], now=T0)
     await store.mark_seen(b, [("z", "bz")], now=T0)
     lookups = GroupSeen(store)
-    got = await asyncio.gather(lookups.unseen(a, ["x", "y", "z"]), lookups.unseen(b, ["x", "y", "z"]),
-                               lookups.unseen(a, []))
+    got = await asyncio.gather(
+        lookups.unseen(a, ["x", "y", "z"]), lookups.unseen(b, ["x", "y", "z"]), lookups.unseen(a, [])
+    )
     assert got == [{"z"}, {"x", "y"}, set()]
 
 
 @pytest.mark.parametrize("workers", [0, 1])
-async def test_parse_pool_matches_in_process_parsing(workers: int, fixture_bytes: Callable[[str], bytes]) -> None:
+async def test_parse_pool_matches_in_process_parsing(
+    workers: int, fixture_bytes: Callable[[str], bytes]
+) -> None:
     """Parsing in a worker process gives the same feed as in-process, and the same FeedParseError kind."""
     pool = ParsePool(workers)
     pool.start()
@@ -261,8 +287,9 @@ async def test_parse_pool_matches_in_process_parsing(workers: int, fixture_bytes
         got = await pool.parse(body, url="https://x.example/rss", content_type="text/xml", encoding=None)
         assert got == parse_feed(body, url="https://x.example/rss", content_type="text/xml")
         with pytest.raises(FeedParseError) as err:
-            await pool.parse(b"<html><body>no</body></html>", url="https://x.example/", content_type=None,
-                             encoding=None)
+            await pool.parse(
+                b"<html><body>no</body></html>", url="https://x.example/", content_type=None, encoding=None
+            )
         assert err.value.kind == "not_a_feed"
     finally:
         pool.close()

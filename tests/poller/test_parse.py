@@ -17,12 +17,23 @@ Read = Callable[[str], bytes]
 @pytest.mark.parametrize(
     ("name", "fmt", "title", "first_title"),
     [
-        pytest.param("rss20_ar_windows1256.xml", "rss20", "أخبار سوريا",
-                     "داعش على وشك الانهيار الكامل في الباغوز فوقاني (0)", id="rss20-ar-1256"),
-        pytest.param("rss20_ar_utf8.xml", "rss20", "أخبار سوريا",
-                     "داعش على وشك الانهيار الكامل في الباغوز فوقاني (0)", id="rss20-ar-utf8"),
-        pytest.param("atom10_en.xml", "atom10", "Front line updates", "SDF takes half of Baghouz",
-                     id="atom10"),
+        pytest.param(
+            "rss20_ar_windows1256.xml",
+            "rss20",
+            "أخبار سوريا",
+            "داعش على وشك الانهيار الكامل في الباغوز فوقاني (0)",
+            id="rss20-ar-1256",
+        ),
+        pytest.param(
+            "rss20_ar_utf8.xml",
+            "rss20",
+            "أخبار سوريا",
+            "داعش على وشك الانهيار الكامل في الباغوز فوقاني (0)",
+            id="rss20-ar-utf8",
+        ),
+        pytest.param(
+            "atom10_en.xml", "atom10", "Front line updates", "SDF takes half of Baghouz", id="atom10"
+        ),
         pytest.param("atom03.xml", "atom03", "Old Atom", "Atom 0.3 entry", id="atom03"),
         pytest.param("rdf10.xml", "rss10", "RDF site", "RDF item", id="rdf10"),
         pytest.param("rss091.xml", "rss091", "Netscape era", "Café report", id="rss091-latin1"),
@@ -37,8 +48,11 @@ def test_formats(fixture_bytes: Read, name: str, fmt: str, title: str, first_tit
 
 def test_arabic_feed_under_contradicting_header(fixture_bytes: Read) -> None:
     """A windows-1256 feed served as ISO-8859-1 still reads as Arabic, with ttl and language."""
-    feed = parse_feed(fixture_bytes("rss20_ar_windows1256.xml"), url=URL,
-                      content_type="application/rss+xml; charset=ISO-8859-1")
+    feed = parse_feed(
+        fixture_bytes("rss20_ar_windows1256.xml"),
+        url=URL,
+        content_type="application/rss+xml; charset=ISO-8859-1",
+    )
     entry = feed.entries[0]
     assert feed.encoding == "windows-1256"
     assert "آخر بلدة سورية يسيطر عليها" in entry.text
@@ -148,8 +162,10 @@ def test_refused_fixtures(fixture_bytes: Read, name: str, kind: str) -> None:
 
 def test_small_internal_entity_is_expanded() -> None:
     """A harmless internal entity, as some real feeds declare, is substituted."""
-    body = (b'<!DOCTYPE rss [<!ENTITY id "tag:example.com,">]><rss version="2.0"><channel>'
-            b"<item><guid>&id;2006:/blog/</guid><title>t</title></item></channel></rss>")
+    body = (
+        b'<!DOCTYPE rss [<!ENTITY id "tag:example.com,">]><rss version="2.0"><channel>'
+        b"<item><guid>&id;2006:/blog/</guid><title>t</title></item></channel></rss>"
+    )
     assert parse_feed(body, url=URL).entries[0].item_id == "tag:example.com,2006:/blog/"
 
 

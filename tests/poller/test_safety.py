@@ -17,6 +17,8 @@ FAST = FetchLimits(connect_timeout_s=1, total_timeout_s=2)
 
 async def _rss(request: web.Request) -> web.Response:
     return web.Response(text="<rss/>")
+
+
 Serve = Callable[..., Awaitable[str]]
 
 
@@ -42,8 +44,13 @@ def test_check_url_refuses(url: str, kind: str) -> None:
     assert info.value.kind == kind
 
 
-@pytest.mark.parametrize("url", [pytest.param("https://93.184.215.14/", id="public-ip"),
-                                 pytest.param("http://feeds.example.com/rss", id="name")])
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://93.184.215.14/", id="public-ip"),
+        pytest.param("http://feeds.example.com/rss", id="name"),
+    ],
+)
 def test_check_url_allows(url: str) -> None:
     """Public literals pass, and names are left to the resolver."""
     check_url(url, allow_private=False)
@@ -60,10 +67,10 @@ class _Fixed(AbstractResolver):
     def __init__(self, address: str) -> None:
         self.address = address
 
-    async def resolve(self, host: str, port: int = 0,
-                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
-        return [ResolveResult(hostname=host, host=self.address, port=port, family=family,
-                              proto=0, flags=0)]
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        return [ResolveResult(hostname=host, host=self.address, port=port, family=family, proto=0, flags=0)]
 
     async def close(self) -> None:
         return None

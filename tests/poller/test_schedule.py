@@ -84,8 +84,11 @@ def test_failure_backoff(errors: int, retry_after: float | None, expected: float
 
 @pytest.mark.parametrize(
     ("failing_for", "dead"),
-    [pytest.param(None, False, id="healthy"), pytest.param(timedelta(days=6), False, id="six-days"),
-     pytest.param(timedelta(days=7), True, id="a-week")],
+    [
+        pytest.param(None, False, id="healthy"),
+        pytest.param(timedelta(days=6), False, id="six-days"),
+        pytest.param(timedelta(days=7), True, id="a-week"),
+    ],
 )
 def test_dead_after_a_week(failing_for: timedelta | None, dead: bool) -> None:
     """A feed failing continuously for a week is dead."""

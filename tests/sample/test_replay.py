@@ -116,9 +116,7 @@ def test_timeline_tells_the_baghuz_story_in_both_languages() -> None:
 
     def first_at(lang: str, *needles: str) -> int:
         return next(
-            i.at_s
-            for i in items
-            if i.lang == lang and all(n in f"{i.title} {i.summary}" for n in needles)
+            i.at_s for i in items if i.lang == lang and all(n in f"{i.title} {i.summary}" for n in needles)
         )
 
     for lang, clashes, half, surrender in (
@@ -190,9 +188,7 @@ async def test_real_clock_reveals_items_without_injection(http: aiohttp.ClientSe
         first = len(parse(body, headers["Content-Type"]).entries)
         await asyncio.sleep(0.4)
         _, headers, body = await fetch(http, feed_url(server, "monitor-en"))
-        assert len(parse(body, headers["Content-Type"]).entries) == len(
-            expected_titles("monitor-en", 1e9)
-        )
+        assert len(parse(body, headers["Content-Type"]).entries) == len(expected_titles("monitor-en", 1e9))
         assert first < len(expected_titles("monitor-en", 1e9))
 
 
@@ -328,9 +324,7 @@ async def test_standalone_module_prints_the_feed_urls_and_serves_them(
     )
     try:
         assert proc.stdout is not None
-        lines = [
-            (await asyncio.wait_for(proc.stdout.readline(), timeout=20)).decode() for _ in range(4)
-        ]
+        lines = [(await asyncio.wait_for(proc.stdout.readline(), timeout=20)).decode() for _ in range(4)]
         urls = [line.split()[-1] for line in lines[1:]]
         assert [u.rsplit("/", 1)[-1] for u in urls] == [s.file for s in FEED_SPECS]
         status, headers, body = await fetch(http, urls[0])

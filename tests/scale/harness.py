@@ -103,9 +103,15 @@ def catalogue(limit: int | None = None) -> list[str]:
 
 def article(text: str, token: str) -> Article:
     """An article as the poller would publish it, its link carrying `token`."""
-    return Article(article_id=f"bench-{token}", feed_url="http://127.0.0.1/bench.rss", title=text,
-                   link=f"http://127.0.0.1/items/{token}", text=text, lang="en",
-                   first_seen=datetime.now(UTC))
+    return Article(
+        article_id=f"bench-{token}",
+        feed_url="http://127.0.0.1/bench.rss",
+        title=text,
+        link=f"http://127.0.0.1/items/{token}",
+        text=text,
+        lang="en",
+        first_seen=datetime.now(UTC),
+    )
 
 
 @dataclass
@@ -150,16 +156,19 @@ class FeedServer:
         if not 0 <= index < self.feeds:
             raise web.HTTPNotFound()
         entries = []
-        for item in reversed(self._by_feed[index][-self.window:]):
+        for item in reversed(self._by_feed[index][-self.window :]):
             date = format_datetime(datetime.fromtimestamp(item.appeared_at, UTC), usegmt=True)
             entries.append(
-                f"<item><guid isPermaLink=\"false\">{item.token}</guid><title>{escape(item.text)}</title>"
+                f'<item><guid isPermaLink="false">{item.token}</guid><title>{escape(item.text)}</title>'
                 f"<link>http://127.0.0.1:{self.port}/items/{item.token}</link>"
-                f"<description>{escape(item.text)}.</description><pubDate>{date}</pubDate></item>")
-        body = ("<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel>"
-                f"<title>Scale wire {index}</title><link>http://127.0.0.1:{self.port}/</link>"
-                f"<description>test</description><language>en</language>{''.join(entries)}"
-                "</channel></rss>")
+                f"<description>{escape(item.text)}.</description><pubDate>{date}</pubDate></item>"
+            )
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Scale wire {index}</title><link>http://127.0.0.1:{self.port}/</link>"
+            f"<description>test</description><language>en</language>{''.join(entries)}"
+            "</channel></rss>"
+        )
         return web.Response(body=body.encode(), content_type="application/rss+xml", charset="utf-8")
 
     async def __aenter__(self) -> FeedServer:
@@ -211,8 +220,13 @@ class ServiceProcess:
     async def start(self) -> ServiceProcess:
         self._log = self.log_path.open("wb")
         self.proc = await asyncio.create_subprocess_exec(
-            str(FRONTWATCH), self.role, env=self.env, stdin=asyncio.subprocess.DEVNULL,
-            stdout=self._log, stderr=asyncio.subprocess.STDOUT)
+            str(FRONTWATCH),
+            self.role,
+            env=self.env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=asyncio.subprocess.STDOUT,
+        )
         return self
 
     async def wait_ready(self, timeout_s: float = 30.0) -> None:
@@ -281,8 +295,9 @@ async def store_developments(store: Store) -> dict[str, tuple[str, int]]:
 
     out: dict[str, tuple[str, int]] = {}
     async with store.engine.connect() as conn:
-        rows = await conn.execute(select(developments.c.development_id, developments.c.revision,
-                                         developments.c.state))
+        rows = await conn.execute(
+            select(developments.c.development_id, developments.c.revision, developments.c.state)
+        )
         for dev_id, revision, state in rows:
             for source in (state.get("last") or {}).get("sources", []):
                 match = TOKEN_RE.search(source.get("url", ""))

@@ -49,11 +49,18 @@ class Env:
 
     def vars(self, **extra: str) -> dict[str, str]:
         return clean_env(
-            FRONTWATCH_BROKER_URL=self.nats, FRONTWATCH_STORE_URL=self.store_url,
-            FRONTWATCH_STORE_SCHEMA=self.schema, FRONTWATCH_NAMESPACE=self.namespace,
-            FRONTWATCH_LOG_FORMAT="json", FRONTWATCH_CONSOLE_ALERTS="false",
-            FRONTWATCH_ALLOW_PRIVATE_URLS="true", FRONTWATCH_SHUTDOWN_GRACE_S="10",
-            FRONTWATCH_CORROBORATION_WINDOW_S="0", FRONTWATCH_UPDATE_INTERVAL_S="0", **extra)
+            FRONTWATCH_BROKER_URL=self.nats,
+            FRONTWATCH_STORE_URL=self.store_url,
+            FRONTWATCH_STORE_SCHEMA=self.schema,
+            FRONTWATCH_NAMESPACE=self.namespace,
+            FRONTWATCH_LOG_FORMAT="json",
+            FRONTWATCH_CONSOLE_ALERTS="false",
+            FRONTWATCH_ALLOW_PRIVATE_URLS="true",
+            FRONTWATCH_SHUTDOWN_GRACE_S="10",
+            FRONTWATCH_CORROBORATION_WINDOW_S="0",
+            FRONTWATCH_UPDATE_INTERVAL_S="0",
+            **extra,
+        )
 
 
 @pytest.fixture
@@ -90,7 +97,8 @@ async def baselines_done(store: Store, feeds: int) -> bool:
 @pytest.mark.integration
 @pytest.mark.timeout(150)
 async def test_two_pollers_three_classifiers_two_notifiers_deliver_each_item_once(
-    env: Env, tmp_path: Path,
+    env: Env,
+    tmp_path: Path,
 ) -> None:
     """With 2 pollers, 3 classifiers and 2 notifiers as separate processes and feeds publishing for 30 s,
     every item becomes one stored development and every development reaches each Telegram chat exactly once."""
@@ -100,12 +108,18 @@ async def test_two_pollers_three_classifiers_two_notifiers_deliver_each_item_onc
             feeds.add(next(texts), url_index)  # baseline items: seen, never alerted
         config = write_config(tmp_path / "frontwatch.toml", feeds.urls, CHATS)
         variables = env.vars(
-            FRONTWATCH_CONFIG=str(config), FRONTWATCH_POLL_INTERVAL_S="0.5",
-            FRONTWATCH_MIN_POLL_INTERVAL_S="0.5", FRONTWATCH_TELEGRAM_TOKEN=api.token,
-            FRONTWATCH_TELEGRAM_API_URL=api.base_url, FRONTWATCH_TELEGRAM_PRIVATE_INTERVAL_S="0.2")
-        procs = [ServiceProcess(role, variables, tmp_path, f"{role}{i}")
-                 for role, count in (("poller", 2), ("classifier", 3), ("notifier", 2))
-                 for i in range(count)]
+            FRONTWATCH_CONFIG=str(config),
+            FRONTWATCH_POLL_INTERVAL_S="0.5",
+            FRONTWATCH_MIN_POLL_INTERVAL_S="0.5",
+            FRONTWATCH_TELEGRAM_TOKEN=api.token,
+            FRONTWATCH_TELEGRAM_API_URL=api.base_url,
+            FRONTWATCH_TELEGRAM_PRIVATE_INTERVAL_S="0.2",
+        )
+        procs = [
+            ServiceProcess(role, variables, tmp_path, f"{role}{i}")
+            for role, count in (("poller", 2), ("classifier", 3), ("notifier", 2))
+            for i in range(count)
+        ]
         try:
             await start_all(procs)
             assert await eventually(lambda: baselines_done(env.store, feeds.feeds), 20)
@@ -161,7 +175,8 @@ async def audit(env: Env, seen: list[Development]) -> Bus:
 @pytest.mark.integration
 @pytest.mark.timeout(150)
 async def test_sigterm_to_a_classifier_mid_stream_loses_and_repeats_nothing(
-    env: Env, tmp_path: Path,
+    env: Env,
+    tmp_path: Path,
 ) -> None:
     """A classifier stopped with SIGTERM while articles flow, and replaced by a new one, drains its in-flight
     articles: every published article yields its development exactly once and the old process exits 0."""
@@ -186,6 +201,7 @@ async def test_sigterm_to_a_classifier_mid_stream_loses_and_repeats_nothing(
             await asyncio.sleep(0.002 if i % 4 == 0 else 0)
         first_code = await asyncio.wait_for(first.proc.wait(), 20) if first.proc else None
         await replacement.wait_ready(45.0)
+
         async def all_announced() -> bool:
             return len({d.development_id for d in seen}) >= len(tokens)
 
@@ -209,4 +225,4 @@ async def test_sigterm_to_a_classifier_mid_stream_loses_and_repeats_nothing(
     assert any(first.events("development")) and any(replacement.events("development"))
     # The old replica really was mid-batch: it finished articles after it began stopping.
     log = first.log_path.read_text(encoding="utf-8")
-    assert '"development"' in log[log.index('"services_stopping"'):], first.tail()
+    assert '"development"' in log[log.index('"services_stopping"') :], first.tail()

@@ -45,7 +45,8 @@ class StoreContract:
             await store.add_feed(f"https://example.org/{i}.rss", now=T0)
         a, b = await asyncio.gather(
             store.lease_due_feeds("a", now=T0, limit=10, lease_s=60),
-            store.lease_due_feeds("b", now=T0, limit=10, lease_s=60))
+            store.lease_due_feeds("b", now=T0, limit=10, lease_s=60),
+        )
         ids_a, ids_b = {f["id"] for f in a}, {f["id"] for f in b}
         assert not ids_a & ids_b and len(ids_a | ids_b) == 10
         later = T0 + timedelta(seconds=61)
@@ -79,8 +80,14 @@ class StoreContract:
     async def test_outbox_is_idempotent_and_leased(self, store: Store) -> None:
         """An alert enqueued twice exists once; a leased alert is not handed out twice."""
         sid = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
-        row = {"subscription_id": sid, "development_id": "d1", "revision": 1,
-               "payload": {"x": 1}, "not_before": T0, "created_at": T0}
+        row = {
+            "subscription_id": sid,
+            "development_id": "d1",
+            "revision": 1,
+            "payload": {"x": 1},
+            "not_before": T0,
+            "created_at": T0,
+        }
         assert await store.enqueue_alerts([row]) == 1
         assert await store.enqueue_alerts([row]) == 0
         first = await store.lease_due_alerts("a", now=T0, limit=10, lease_s=60)
@@ -105,8 +112,18 @@ class StoreContract:
     async def test_removed_subscription_takes_its_alerts_with_it(self, store: Store) -> None:
         """A removed subscriber's queued alerts never reach the next subscriber, whatever its id."""
         old = await store.add_subscription("email", "gone@example.org", filters={}, mode="immediate", now=T0)
-        await store.enqueue_alerts([{"subscription_id": old, "development_id": "d", "revision": 1,
-                                     "payload": {}, "not_before": T0, "created_at": T0}])
+        await store.enqueue_alerts(
+            [
+                {
+                    "subscription_id": old,
+                    "development_id": "d",
+                    "revision": 1,
+                    "payload": {},
+                    "not_before": T0,
+                    "created_at": T0,
+                }
+            ]
+        )
         assert await store.remove_subscription("email", "gone@example.org")
         new = await store.add_subscription("email", "next@example.org", filters={}, mode="immediate", now=T0)
         assert new != old
@@ -115,10 +132,21 @@ class StoreContract:
 
     async def test_alerts_with_their_own_times_are_all_queued(self, store: Store) -> None:
         """An update spaced per subscriber (each its own not_before) queues one alert each, due at its time."""
-        ids = [await store.add_subscription("email", f"r{i}@example.org", filters={}, mode="immediate", now=T0)
-               for i in range(5)]
-        rows = [{"subscription_id": sid, "development_id": "d", "revision": 2, "payload": {},
-                 "not_before": T0 + timedelta(seconds=i), "created_at": T0} for i, sid in enumerate(ids)]
+        ids = [
+            await store.add_subscription("email", f"r{i}@example.org", filters={}, mode="immediate", now=T0)
+            for i in range(5)
+        ]
+        rows = [
+            {
+                "subscription_id": sid,
+                "development_id": "d",
+                "revision": 2,
+                "payload": {},
+                "not_before": T0 + timedelta(seconds=i),
+                "created_at": T0,
+            }
+            for i, sid in enumerate(ids)
+        ]
         assert await store.enqueue_alerts(rows) == 5
         assert await store.enqueue_alerts(rows) == 0
         due = await store.lease_due_alerts("a", now=T0 + timedelta(seconds=2), limit=10, lease_s=60)
@@ -128,8 +156,19 @@ class StoreContract:
         """Alerts to subscriptions on a skipped channel stay queued for another owner."""
         tg = await store.add_subscription("telegram", "42", filters={}, mode="immediate", now=T0)
         mail = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
-        await store.enqueue_alerts([{"subscription_id": sid, "development_id": "d", "revision": 1,
-                                     "payload": {}, "not_before": T0, "created_at": T0} for sid in (tg, mail)])
+        await store.enqueue_alerts(
+            [
+                {
+                    "subscription_id": sid,
+                    "development_id": "d",
+                    "revision": 1,
+                    "payload": {},
+                    "not_before": T0,
+                    "created_at": T0,
+                }
+                for sid in (tg, mail)
+            ]
+        )
         got = await store.lease_due_alerts("a", now=T0, limit=10, lease_s=60, skip_channels={"telegram"})
         assert [a["subscription_id"] for a in got] == [mail]
         got = await store.lease_due_alerts("b", now=T0, limit=10, lease_s=60)
@@ -138,11 +177,22 @@ class StoreContract:
     async def test_retry_moves_alert_later(self, store: Store) -> None:
         """A retried alert is due again only at its new time."""
         sid = await store.add_subscription("email", "a@example.org", filters={}, mode="immediate", now=T0)
-        await store.enqueue_alerts([{"subscription_id": sid, "development_id": "d",
-                                     "revision": 1, "payload": {}, "not_before": T0, "created_at": T0}])
+        await store.enqueue_alerts(
+            [
+                {
+                    "subscription_id": sid,
+                    "development_id": "d",
+                    "revision": 1,
+                    "payload": {},
+                    "not_before": T0,
+                    "created_at": T0,
+                }
+            ]
+        )
         alert = (await store.lease_due_alerts("a", now=T0, limit=1, lease_s=60))[0]
-        await store.finish_alert(alert["id"], status="pending", now=T0, error="429",
-                                 not_before=T0 + timedelta(seconds=30))
+        await store.finish_alert(
+            alert["id"], status="pending", now=T0, error="429", not_before=T0 + timedelta(seconds=30)
+        )
         assert await store.lease_due_alerts("a", now=T0 + timedelta(seconds=10), limit=1, lease_s=60) == []
         again = await store.lease_due_alerts("a", now=T0 + timedelta(seconds=30), limit=1, lease_s=60)
         assert again[0]["attempts"] == 1
@@ -157,7 +207,9 @@ class StoreContract:
     async def test_ensure_subscription_keeps_user_changes(self, store: Store) -> None:
         """Declaring a subscriber again at start-up does not overwrite the filters its owner changed."""
         await store.ensure_subscription("telegram", "42", filters={"labels": []}, mode="immediate", now=T0)
-        await store.add_subscription("telegram", "42", filters={"labels": ["surrender"]}, mode="daily", now=T0)
+        await store.add_subscription(
+            "telegram", "42", filters={"labels": ["surrender"]}, mode="daily", now=T0
+        )
         await store.ensure_subscription("telegram", "42", filters={"labels": []}, mode="immediate", now=T0)
         sub = await store.get_subscription("telegram", "42")
         assert sub is not None and sub["filters"] == {"labels": ["surrender"]} and sub["mode"] == "daily"

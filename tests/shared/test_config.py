@@ -18,13 +18,19 @@ def test_defaults_use_embedded_broker_and_sqlite(monkeypatch: pytest.MonkeyPatch
     assert settings.store_dsn == f"sqlite+aiosqlite:///{tmp_path / 'frontwatch.db'}"
 
 
-@pytest.mark.parametrize(("var", "value", "named"), [
-    ("FRONTWATCH_BROKER_URL", "kafka://localhost:9092", "FRONTWATCH_BROKER_URL"),
-    ("FRONTWATCH_STORE_URL", "mysql://x", "FRONTWATCH_STORE_URL"),
-    ("FRONTWATCH_POLL_INTERVAL_S", "soon", "FRONTWATCH_POLL_INTERVAL_S"),
-    ("FRONTWATCH_CONFIG", "/nonexistent/frontwatch.toml", "FRONTWATCH_CONFIG"),
-], ids=["broker-scheme", "store-scheme", "not-a-number", "config-missing"])
-def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, var: str, value: str, named: str) -> None:
+@pytest.mark.parametrize(
+    ("var", "value", "named"),
+    [
+        ("FRONTWATCH_BROKER_URL", "kafka://localhost:9092", "FRONTWATCH_BROKER_URL"),
+        ("FRONTWATCH_STORE_URL", "mysql://x", "FRONTWATCH_STORE_URL"),
+        ("FRONTWATCH_POLL_INTERVAL_S", "soon", "FRONTWATCH_POLL_INTERVAL_S"),
+        ("FRONTWATCH_CONFIG", "/nonexistent/frontwatch.toml", "FRONTWATCH_CONFIG"),
+    ],
+    ids=["broker-scheme", "store-scheme", "not-a-number", "config-missing"],
+)
+def test_bad_value_names_the_setting(
+    monkeypatch: pytest.MonkeyPatch, var: str, value: str, named: str
+) -> None:
     """A bad setting raises ConfigError whose single line starts with the setting's name."""
     monkeypatch.setenv(var, value)
     with pytest.raises(ConfigError) as err:
@@ -35,7 +41,9 @@ def test_bad_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, var: str, 
 def test_config_file_feeds_and_env_precedence(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Feeds come from the TOML file; an environment variable beats the file."""
     config = tmp_path / "fw.toml"
-    config.write_text('poll_interval_s = 120\n[[feeds]]\nurl = "https://example.org/rss"\nencoding = "windows-1256"\n')
+    config.write_text(
+        'poll_interval_s = 120\n[[feeds]]\nurl = "https://example.org/rss"\nencoding = "windows-1256"\n'
+    )
     monkeypatch.setenv("FRONTWATCH_CONFIG", str(config))
     monkeypatch.setenv("FRONTWATCH_POLL_INTERVAL_S", "30")
     settings = load_settings()

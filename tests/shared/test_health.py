@@ -200,7 +200,10 @@ async def test_metric_names_carry_the_prefix_and_help() -> None:
 
 async def _run_probe(port: int, *args: str) -> int:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "shared.health", *args,
+        sys.executable,
+        "-m",
+        "shared.health",
+        *args,
         env={"FRONTWATCH_HTTP_PORT": str(port), "PATH": ""},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,

@@ -22,13 +22,28 @@ STORED_DEVELOPMENT_V1 = (
 )
 
 
-@pytest.mark.parametrize("model", [
-    Article(article_id="a1", feed_url="https://example.org/feed", title="عنوان", text="نص",
-            lang="ar", first_seen=NOW),
-    Development(development_id="d1", labels=["surrender"], figures=[Figure(kind="surrendered", count=150,
-                who="ISIS fighters", bound="about")], sources=[Source(article_id="a1")],
-                first_seen=NOW, detected_at=NOW),
-], ids=["article", "development"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        Article(
+            article_id="a1",
+            feed_url="https://example.org/feed",
+            title="عنوان",
+            text="نص",
+            lang="ar",
+            first_seen=NOW,
+        ),
+        Development(
+            development_id="d1",
+            labels=["surrender"],
+            figures=[Figure(kind="surrendered", count=150, who="ISIS fighters", bound="about")],
+            sources=[Source(article_id="a1")],
+            first_seen=NOW,
+            detected_at=NOW,
+        ),
+    ],
+    ids=["article", "development"],
+)
 def test_round_trip(model: Article | Development) -> None:
     """A model serialised to JSON and read back is equal to the original."""
     assert type(model).model_validate_json(model.model_dump_json()) == model
@@ -43,4 +58,6 @@ def test_stored_v1_payload_still_reads() -> None:
 def test_unknown_schema_version_is_refused() -> None:
     """A payload of a schema version this code does not know fails validation loudly."""
     with pytest.raises(ValidationError):
-        Development.model_validate_json(STORED_DEVELOPMENT_V1.replace('"schema_version":1', '"schema_version":2'))
+        Development.model_validate_json(
+            STORED_DEVELOPMENT_V1.replace('"schema_version":1', '"schema_version":2')
+        )

@@ -28,8 +28,9 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 def article(aid: str, text: str) -> Article:
-    return Article(article_id=aid, feed_url="https://example.org/feed", title=text, text=text, lang="en",
-                   first_seen=NOW)
+    return Article(
+        article_id=aid, feed_url="https://example.org/feed", title=text, text=text, lang="en", first_seen=NOW
+    )
 
 
 def classifier_bus(store: Store) -> tuple[Bus, list[Development]]:
@@ -50,10 +51,14 @@ async def test_classifier_publishes_new_then_update(store: Store) -> None:
     bus, published = classifier_bus(store)
 
     async with TestNatsBroker(bus.broker) as broker:
-        await broker.publish(article("a1", "The death toll of civilians in Baghuz rose to 388.")
-                             .model_dump_json(), bus.subject(subjects.ARTICLES))
-        await broker.publish(article("a2", "The death toll of civilians in Baghuz rose to 400.")
-                             .model_dump_json(), bus.subject(subjects.ARTICLES))
+        await broker.publish(
+            article("a1", "The death toll of civilians in Baghuz rose to 388.").model_dump_json(),
+            bus.subject(subjects.ARTICLES),
+        )
+        await broker.publish(
+            article("a2", "The death toll of civilians in Baghuz rose to 400.").model_dump_json(),
+            bus.subject(subjects.ARTICLES),
+        )
     assert [(d.status, d.revision) for d in published] == [("new", 1), ("update", 2)]
     assert published[0].development_id == published[1].development_id
     assert max(f.count or 0 for f in published[1].previous_figures) == 388
@@ -73,12 +78,18 @@ async def test_classifier_redelivery_publishes_no_new_revision(store: Store) -> 
 async def test_notifier_queues_one_alert_per_matching_subscription(store: Store) -> None:
     """A development is committed to the outbox once per subscriber that wants it, and never twice."""
     await store.add_subscription("email", "all@example.org", filters={}, mode="immediate", now=NOW)
-    await store.add_subscription("email", "surrender@example.org", filters={"labels": ["surrender"]},
-                                 mode="immediate", now=NOW)
+    await store.add_subscription(
+        "email", "surrender@example.org", filters={"labels": ["surrender"]}, mode="immediate", now=NOW
+    )
     bus = make_bus("nats://in-memory")
     NotifierService(store, bus, {}, now=lambda: NOW)
-    dev = Development(development_id="d1", labels=["casualty_update"], first_seen=NOW, detected_at=NOW,
-                      figures=[Figure(kind="killed", count=388, who="civilians")])
+    dev = Development(
+        development_id="d1",
+        labels=["casualty_update"],
+        first_seen=NOW,
+        detected_at=NOW,
+        figures=[Figure(kind="killed", count=388, who="civilians")],
+    )
     async with TestNatsBroker(bus.broker) as broker:
         await broker.publish(dev.model_dump_json(), bus.subject(subjects.DEVELOPMENTS))
         await broker.publish(dev.model_dump_json(), bus.subject(subjects.DEVELOPMENTS))

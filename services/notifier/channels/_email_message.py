@@ -66,7 +66,7 @@ def _text(devs: Sequence[Development], unsubscribe_url: str, mailto: str | None)
     blocks = "\n\n-----\n\n".join(render_text(d) for d in devs)
     footer = f"Unsubscribe: {unsubscribe_url}"
     if mailto:
-        footer += f"\nor send an email with the subject \"unsubscribe\" to {mailto}"
+        footer += f'\nor send an email with the subject "unsubscribe" to {mailto}'
     return f"{blocks}\n\n-- \n{footer}\n"
 
 
@@ -82,8 +82,9 @@ class Envelope:
     msgid_domain: str
 
 
-def build_mail(devs: Sequence[Development], envelope: Envelope, *,
-               in_reply_to: str | None = None) -> EmailMessage:
+def build_mail(
+    devs: Sequence[Development], envelope: Envelope, *, in_reply_to: str | None = None
+) -> EmailMessage:
     """One alert (a single development; an update threads under `in_reply_to`) or a digest of
     several, oldest first. Raises ValueError if `devs` is empty."""
     if not devs:

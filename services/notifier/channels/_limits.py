@@ -20,9 +20,7 @@ __all__ = ["SlidingWindowLimiter"]
 class SlidingWindowLimiter:
     """At most `limit` requests in any `period_s` window; use as `async with limiter:`."""
 
-    def __init__(
-        self, limit: int, period_s: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, limit: int, period_s: float, clock: Callable[[], float] = time.monotonic) -> None:
         if limit < 1 or period_s <= 0:
             raise ValueError("limit must be >= 1 and period_s > 0")
         self.limit = limit

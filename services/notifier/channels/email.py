@@ -106,9 +106,7 @@ class EmailChannel:
         self._settings = settings
         self._now = now
         self._slots = asyncio.Semaphore(MAX_CONNECTIONS)
-        self._secrets = [
-            s.get_secret_value() for s in (settings.password, settings.unsubscribe_secret) if s
-        ]
+        self._secrets = [s.get_secret_value() for s in (settings.password, settings.unsubscribe_secret) if s]
         for secret in self._secrets:
             register_secret(secret)
         self._domain = parseaddr(settings.sender)[1].rpartition("@")[2] or "localhost"
@@ -138,8 +136,9 @@ class EmailChannel:
         ChannelAuthError (login refused, TLS impossible).
         """
         address = _address(delivery.target)
-        message = build_mail([delivery.dev], self._envelope(address),
-                             in_reply_to=_message_id(delivery.previous_ref))
+        message = build_mail(
+            [delivery.dev], self._envelope(address), in_reply_to=_message_id(delivery.previous_ref)
+        )
         return await self._deliver(message, address)
 
     async def send_digest(self, target: str, devs: Sequence[Development]) -> str:
@@ -148,10 +147,14 @@ class EmailChannel:
         return await self._deliver(build_mail(devs, self._envelope(address)), address)
 
     def _envelope(self, address: str) -> Envelope:
-        return Envelope(sender=self._settings.sender, to=address,
-                        unsubscribe_url=self.unsubscribe_url(address),
-                        unsubscribe_mailto=self._settings.unsubscribe_mailto, now=self._now(),
-                        msgid_domain=self._domain)
+        return Envelope(
+            sender=self._settings.sender,
+            to=address,
+            unsubscribe_url=self.unsubscribe_url(address),
+            unsubscribe_mailto=self._settings.unsubscribe_mailto,
+            now=self._now(),
+            msgid_domain=self._domain,
+        )
 
     async def _deliver(self, message: EmailMessage, address: str) -> str:
         if self._closed:
@@ -159,9 +162,7 @@ class EmailChannel:
         s = self._settings
         tls_context = None
         if s.tls != "none":
-            tls_context = ssl.create_default_context(
-                cafile=str(s.cert_bundle) if s.cert_bundle else None
-            )
+            tls_context = ssl.create_default_context(cafile=str(s.cert_bundle) if s.cert_bundle else None)
         async with self._slots:
             try:
                 await aiosmtplib.send(

@@ -46,6 +46,7 @@ _EDIT_NOOP = "message is not modified"
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 _EDIT_GONE = ("message to edit not found", "message can't be edited")
 
+
 class TelegramSettings(BaseSettings):
     """`FRONTWATCH_TELEGRAM_*`; the token also from `FRONTWATCH_TELEGRAM_TOKEN_FILE`."""
 
