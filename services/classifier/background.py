@@ -18,12 +18,14 @@ __all__ = [
     "ASIDE_ENDS",
     "MONTHS_EN",
     "RELATIVE_AR",
+    "anniversary_before",
     "aside_before",
     "dated_background",
     "dated_when",
     "fresh",
     "old_year_after",
     "on_trial",
+    "past_period",
     "stale_sentence",
     "war_scale",
     "war_toll",
@@ -108,7 +110,7 @@ _ANY_YEAR: Final = re.compile(
     fold_pattern(
         rf"(?:\b(?:in|since|during|of|by|until|from|early|late|mid|between|and|to|the|spring|summer|autumn|fall"
         rf"|winter|{MONTHS_EN}|march"
-        r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+|\d{1,2},?\s+"
+        r"|jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)\.?,?\s+|\d{1,2},?\s+"
         r"|(?<!\w)[وف]?(?:عام|سنة|العام|منذ|في|خلال|مطلع|أواخر|أوائل|منتصف|ربيع|صيف|خريف|شتاء"
         rf"|{_MONTHS_AR})\s+)((?:19|20)\d\d)(?!\d)"
     )
@@ -132,7 +134,7 @@ _FRESH: Final = WordScanner(
 _THEN: Final = re.compile(
     fold_pattern(
         r"^\s*[وف]?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,6}?قد\s"
-        r"|\bat the time\b|\bduring the (?:[\w-]+ )?(?:siege|war|occupation)\b"
+        r"|\bat the time\b|\bthat year\b|\bduring the (?:[\w-]+ )?(?:siege|war|occupation)\b"
         r"|(?<!\w)(?:آنذاك|حينها|حينذاك|وقتها|في حينه)(?!\w)"
     )
 )
@@ -225,7 +227,9 @@ def dated_background(text: str, start: int, end: int, before: str, arabic: bool)
 # thousands", "a war that has left more than 2,000 people dead", "الحرب التي خلفت أكثر من 150 ألف قتيل".
 _WAR_RELATIVE: Final = re.compile(
     fold_pattern(
-        r"\b(?:war|conflict|insurgency|uprising)\s*,?\s+(?:which|that)\s+(?:(?:has|had|have)\s+)?"
+        # "the war between the army and the RSF, which erupted in April 2023 and has killed"
+        r"\b(?:war|conflict|insurgency|uprising)(?:\s+between\s+[^,.;]{0,60})?\s*,?\s+(?:which|that)\s+"
+        r"(?:[^,.;]{0,50}?\s+and\s+)?(?:(?:has|had|have)\s+)?"
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
         r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\S*\s+(?:\S+\s+){0,4}?(?:التي|الذي)\s+(?:\S+\s+){0,5}$"
     )
@@ -240,7 +244,8 @@ _WAR_SUBJECT: Final = re.compile(
         r"\b(?:war|conflict|insurgency)(?:'s(?:\s+death|\s+(?:death\s+)?toll\s+[^.;]{0,30})?|\s+between\s+[^,.;]{0,60}"
         r"|,[^,]{0,90},)?\s+(?:has\s+|had\s+|have\s+)?"
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
-        r"|(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+)?\s+"
+        # "النزاع الذي تفجر بعد انقلاب شباط/فبراير 2021 أسفر عن مقتل"
+        r"|(?<!من )(?<!بدء )(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)(?:\s+\S+)?(?:\s+(?:الذي|التي)\s+[^،.]{0,60}?)?\s+"
         r"(?:خلف\S*|أسفر\S* عن|أودى?\S* بحياة)\s+"
         r"(?:\S+\s+){0,3}$"
         # the war itself as the subject of the verb: "حرب قتلت عشرات الآلاف"
@@ -259,7 +264,10 @@ def war_toll(text: str, start: int, sentence_start: int) -> bool:
     # every _WAR_SUBJECT match holds one of these: substring tests before the regex
     if not any(w in window for w in _WAR_WORDS):
         return False
-    return _WAR_SUBJECT.search(text, lo, start) is not None
+    # the subject, or a relative clause of it wider than the negation window ("the war between the army
+    # and the RSF, which erupted in April 2023 and has killed")
+    subject = _WAR_SUBJECT.search(text, lo, start)
+    return subject is not None or _WAR_RELATIVE.search(text, lo, start) is not None
 
 
 def war_toll_background(before: str) -> bool:
@@ -280,7 +288,13 @@ def aside_before(before: str) -> bool:
 # A trial is about past killings: "Trial opens over 2018 La Saline massacre that killed 71", "بدأت أولى
 # جلسات محاكمة 14 متهما بانتهاكات ... والتي وثقت اللجنة مقتل 1400 شخص خلالها".
 _TRIAL: Final = WordScanner(
-    dispatch(fold_pattern(r"trials?|tribunal|court-martial|[وف]?(?:ال)?محاكم(?:ة|ات)\S*|[وف]?[يت]حاكم\S*"))
+    dispatch(
+        fold_pattern(
+            r"trials?|tribunal|court-martial|[وف]?(?:ال)?محاكم(?:ة|ات)\S*|[وف]?[يت]حاكم\S*"
+            # a court's verdict: "قضت المحكمة العسكرية بإعدام عنصرين", "court sentences three to death"
+            r"|[وف]?(?:ال)?محكمة|[وف]?(?:قضت|قضى|تقضي|يقضي)|courts?"
+        )
+    )
     + r"(?!\w)"
 )
 
@@ -302,17 +316,33 @@ _YEAR_SO_FAR: Final = re.compile(
 )
 _THOUSANDS_WINDOW: Final = 25  # the toll's own amount: "thousands were killed", "قتل وخطف الآلاف"
 _YEAR_SO_FAR_WINDOW: Final = 60
+_WAR_COUNT: Final = 100_000
 
 
 def war_scale(text: str, start: int, end: int, s0: int, s1: int) -> bool:
-    """A vague toll of thousands next to the trigger, or a toll for the year so far near it, in
-    text[s0:s1], and no fresh time anchor in the sentence."""
+    """A vague toll of thousands next to the trigger, or a toll for the year so far or of a hundred thousand
+    or more near it, in text[s0:s1], and no fresh time anchor in the sentence."""
     m = _THOUSANDS.search(text, max(s0, start - _THOUSANDS_WINDOW), min(s1, end + _THOUSANDS_WINDOW))
-    if m is None or _counted(text, m.start()):
-        m = _YEAR_SO_FAR.search(
-            text, max(s0, start - _YEAR_SO_FAR_WINDOW), min(s1, end + _YEAR_SO_FAR_WINDOW)
-        )
-    return m is not None and not fresh(text, s0, s1)
+    lo, hi = max(s0, start - _YEAR_SO_FAR_WINDOW), min(s1, end + _YEAR_SO_FAR_WINDOW)
+    war = (m is not None and _vague_toll(text, start, end, m.start())) or _YEAR_SO_FAR.search(
+        text, lo, hi
+    ) is not None
+    if not war and any(c.isdigit() for c in text[lo:hi]):
+        # "estimates of up to 600,000 deaths": no single attack kills a hundred thousand
+        war = any(n.value >= _WAR_COUNT for n in find_numbers(text, lo, hi))
+    return war and not fresh(text, s0, s1)
+
+
+def _vague_toll(text: str, start: int, end: int, at: int) -> bool:
+    """The "thousands" at `at` is the trigger's own amount: not a count ("5 آلاف"), and no clause break or
+    other number between them ("مقتل 17 وإصابة 29 آخرين، فيما فر آلاف السكان")."""
+    lo, hi = (at, start) if at < start else (end, at)
+    between = text[lo:hi]
+    return (
+        not _counted(text, at)
+        and not any(c in between for c in ",،;؛")
+        and not any(c.isdigit() for c in between)
+    )
 
 
 def _counted(text: str, at: int) -> bool:
@@ -322,12 +352,55 @@ def _counted(text: str, at: int) -> bool:
 
 # "ضحايا الإبادة التي ارتكبها التنظيم في آب 2014، حين قتل وخطف الآلاف", "in August 2014, when IS fighters
 # killed thousands": a when-clause that dates its event by the year before it.
+# "after insurgents overran Palma in March 2021 in an attack that killed dozens", "منذ هجوم بالما في
+# آذار/مارس 2021، الذي قتل فيه العشرات", "الهجوم على حاجز في آذار الماضي، الذي أسفر عن مقتل": a when- or
+# relative clause right after an old date describes the dated event.
 _WHEN_AFTER_YEAR: Final = re.compile(
-    fold_pattern(r"((?:19|20)\d\d)\s*[,،]?\s+(?:حين|عندما|حينما|when)\s+(?:[^\s,،.]+\s+){0,4}$")
+    fold_pattern(
+        r"(?:((?:19|20)\d\d)|(?<!\w)(?:شهر )?(?:" + _MONTHS_AR + r")(?:/(?:" + _MONTHS_AR + r"))? الماضي)"
+        r"(?:\s+[^\s,،.]+){0,4}?\s*[,،]?\s+"
+        # not "that" after a verb of saying: "an investigation in May 2022 concluded that the strike killed"
+        r"(?:(?<!said )(?<!says )(?<!concluded )(?<!found )(?<!reported )(?<!confirmed )(?<!announced )"
+        r"(?<!showed )(?<!stated )(?<!claimed )that|حين|عندما|حينما|when|which|الذي|التي)"
+        r"\s+(?:[^\s,،.]+\s+){0,4}$"
+    )
 )
 
 
 def dated_when(text: str, start: int, sentence_start: int, year: int) -> bool:
-    """The trigger at `start` is in a when-clause after a year two or more years back."""
-    m = _WHEN_AFTER_YEAR.search(text, max(sentence_start, start - 60), start)
-    return m is not None and int(m.group(1)) < year - _RECENT_YEARS
+    """The trigger at `start` is in a when- or relative clause right after a year two or more years back
+    or "last <month>"."""
+    m = _WHEN_AFTER_YEAR.search(text, max(sentence_start, start - 90), start)
+    return m is not None and (m.group(1) is None or int(m.group(1)) < year - _RECENT_YEARS)
+
+
+# An anniversary frames what follows as the past, across a headline's ".." too: "في ذكراها الحادية
+# عشرة.. ناجون يروون تفاصيل مجزرة سبايكر التي قتل فيها نحو 1700", "On the tenth anniversary, survivors
+# recall how militants killed 1,700 cadets".
+_ANNIVERSARY: Final = WordScanner(
+    dispatch(fold_pattern(r"anniversary|[وفبل]?(?:ال)?(?:ذكرى|ذكرا)(?:ها|ه)?")) + r"(?!\w)"
+)
+
+
+def anniversary_before(text: str, lo: int, start: int, s0: int, s1: int) -> bool:
+    """An anniversary is named in text[lo:start] and the trigger's sentence text[s0:s1] names no fresh
+    time."""
+    return _ANNIVERSARY.search(text, lo, start) >= 0 and not fresh(text, s0, s1)
+
+
+# A period that has ended or runs up to now counts many events, not one: "آلاف المقاتلين سلموا أنفسهم خلال
+# العامين الماضيين", "have surrendered in recent years".
+_PAST_PERIOD: Final = re.compile(
+    fold_pattern(
+        r"\b(?:in recent years"
+        r"|(?:over|in|during) the (?:past|last) (?:two|three|few|several|\d+) (?:years|decades))\b"
+        r"|(?<!\w)(?:خلال|في|على مدى|طوال) (?:العامين|السنتين|السنوات|الأعوام|العقود|العقد)"
+        r" (?:الماضيين|الماضية|الأخيرة"
+        r"|الأخيرين|الماضي)(?!\w)"
+    )
+)
+
+
+def past_period(text: str, s0: int, s1: int) -> bool:
+    """text[s0:s1] counts over a past period of years and names no fresh time."""
+    return _PAST_PERIOD.search(text, s0, s1) is not None and not fresh(text, s0, s1)

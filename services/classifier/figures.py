@@ -140,7 +140,13 @@ _THINGS: Final = _c(
     r"|(?:sources?|officials?|witness(?:es)?|diplomats?|analysts?|spokesm[ae]n)\s+(?:said|say|says|told|reported)"
     r"|(?:مصادر|مصدر|مسؤولين|شهود)\s+(?:\S+\s+)?(?:قال|قالت|أفاد|أفادت|ذكر|ذكرت)\S*"
     r"|عربة|عربات|آلية|آليات|دبابة|دبابات|مركبة|لغم|ألغام|ذخيرة|ذخائر|عبوة|عبوات"
-    r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق)(?!\w)"
+    r"|مركبات|طائرة|طائرات|مسيرة|مسيرات|منزل|منازل|سيارة|سيارات|صاروخ|صواريخ|قذيفة|قذائف|بندقية|بنادق"
+    # tankers and livestock: "أحرقوا عشرين صهريجا", "صادرت 60 رأسا من الأغنام"
+    r"|صهريج\S*|صهاريج|رأسا)(?!\w)"
+)
+_PART_OF_WOUNDED: Final = re.compile(
+    r"\s+of\s+(?:whom|them|the\s+(?:injured|wounded))\b[^.;]{0,50}?\b(?:remain|remained|are|were|is|was)\s+"
+    r"(?:still\s+)?(?:in\s+(?:a\s+)?(?:hospital|critical|serious|intensive|stable)|hospitali[sz]ed)\b"
 )
 _CURRENCY: Final = frozenset("$€£")
 _MONEY_AFTER: Final = _c(
@@ -322,6 +328,8 @@ def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
         return True
     if _THINGS.match(text, n.end, n.end + 50):
         return True
+    if _PART_OF_WOUNDED.match(text, n.end, n.end + 80):
+        return True  # "19 of whom remain in hospital", "two of the injured were in critical condition"
     if text[n.start - 1 : n.start] in _CURRENCY or _MONEY_AFTER.match(text, n.end):
         return True  # "$4.2bn", "2.5 billion dollars": money, not people
     before = text[max(s0, n.start - 50) : n.start]
@@ -352,8 +360,15 @@ def _link_one(
     left, right = _neighbours(casualty, n)
     trig: Trig | None = None
     mode = "report"
-    if right is not None and right.start - n.end <= 2 and not text[n.end : right.start].strip():
-        trig = right  # "20 قتيلا", "12 dead": the noun right after the number (not "killed 20, wounded")
+    if (
+        right is not None
+        and right.start - n.end <= 2
+        and not text[n.end : right.start].strip()
+        and not text.startswith(_WA, right.start)
+    ):
+        # "20 قتيلا", "12 dead": the noun right after the number (not "killed 20, wounded", nor "مقتل
+        # مدنيين اثنين وإصابة سبعة": a new coordinated trigger)
+        trig = right
     elif left is not None and right is not None and _new_clause_subject(text, n, left, right):
         trig = right
     elif (

@@ -133,7 +133,9 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
     r"|حصيلة|الخسائر البشرية|سقط(?:ت|وا)? (?:\S+ ){0,3}?قتلى",
     "execute": r"إعدام|أعدم(?:ت|وا)?|إعدامات|[يت]عدم(?:ون|ان)?",
-    "abduct": r"اختطاف|اختطف(?:ت|وا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?",
+    "abduct": r"اختطاف|اختطف(?:ت|وا|ا)?|خطف(?:ت|وا)?|[يت](?:ختطف|خطف)(?:ون|ان)?"
+    # "اقتادوا خمسة سائقين إلى جهة مجهولة": led away to an unknown place
+    r"|اقتاد(?:ت|وا)?(?=(?: \S+){1,4}? إلى جهة مجهولة)",
     "surrender": r"استسلم(?:ت|وا|ا)?|[يت]ستسلم(?:ون|ان)?|استسلام|المستسلمين|مستسلمين"
     rf"|سلم(?:ت|وا|ا|تا)?{_SELF_AR}|[يت]سلم(?:ون|ان)?{_SELF_AR}|تسليم (?:نفسه|أنفسهم)"
     r"|ألق(?:وا|ى|ت) (?:السلاح|أسلحتهم|سلاحهم|سلاحه)",
@@ -244,7 +246,7 @@ _NEG_EN = (
     r"|prior to|ahead of|in order|attempt(?:s|ed|ing)?|tr(?:y|ies|ied|ying)|bid|push|effort"
     r"|fear(?:s|ed)?|warn(?:s|ed|ing)?|prevent(?:s|ed)?|avoid(?:s|ed)?|possible|potential"
     # a correction of an earlier report
-    r"|misstated|misreported)\b"
+    r"|misstated|misreported|earlier version|previous version)\b"
     # a contracted negation right before the trigger: "we can't surrender the sky" (not "didn't say when
     # it retook the town")
     r"|\b(?:cannot|can't|won't|don't|didn't|doesn't|wouldn't|couldn't)\s+(?:[a-z]+ly\s+)?$"
@@ -273,6 +275,8 @@ _NEG_AR_WORDS = fold_pattern(
     # right before the trigger only (PURPOSE_ONLY_AR): talks about a withdrawal, something in exchange for
     # it, a slogan ("بحث انسحاب القوات", "مقابل انسحاب", "شعار «لا استسلام»")
     r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار"
+    # determined to ("ماضية في بسط سيطرة الدولة"); a correction of an earlier report ("ورد في خبر")
+    r"|ماضية في|ماض في|ماضون في|ماضيا في|ورد في خبر|ورد في تقرير|ورد خطأ"
 )
 _NEG_AR = rf"(?<!\w)(?:[وف])?(?:{_NEG_AR_WORDS})(?!\w)"
 NEGATION: Final[dict[str, re.Pattern[str]]] = {

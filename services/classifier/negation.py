@@ -143,6 +143,8 @@ _MODAL_AFTER_AR: Final = WordScanner(
             rf"سوف|قد [يت]\S+|لن [يت]\S+|س(?:ي|ت){_FUTURE_VERBS_AR}\S*|ل(?:ي|ت){_FUTURE_VERBS_AR}\S*"
             r"|مسألة وقت"
             r"|مسألة أيام|وشيك\S*|بات قريبا|متوقع\S*"
+            # "استعادة السيطرة على الطرق خلال الأشهر المقبلة": a time to come
+            r"|(?:ال)?(?:أيام|أسابيع|أشهر|شهور|أعوام|سنوات|مرحلة|فترة) (?:المقبلة|القادمة)"
         )
     )
     + r"(?!\w)"
@@ -184,7 +186,8 @@ _DENIAL_OF_REPORT: Final = re.compile(
         r"(?:(?!\b(?:after|but|confirmed|said)\b|(?<!\w)(?:وقال|لكن|بعد)(?!\w))[^.!?؛;]){0,140}?"
         r"(?:\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|suggestions?)\s+(?:[\w-]+\s+){0,4}?"
         r"(?:of|that|about|on)\b"
-        r"|(?<!\w)(?:صحة\s+)?ما\s+(?:تداول|نشر|أورد|تناقل|ذكر|زعم|ادعى|ادعت|روج|بث|نقل|أشيع)\S*\s+"
+        r"|(?<!\w)(?:صحة\s+)?ما\s+(?:(?:يجري|يتم|جرى|تم)\s+)?"
+        r"(?:تداول|نشر|أورد|تناقل|ذكر|زعم|ادعى|ادعت|روج|بث|نقل|أشيع)\S*\s+"
         r"(?:\S+\s+){0,9}?(?:عن|حول|بشأن)(?!\w)"
         r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+){0,3}?"
         r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w))"
@@ -363,10 +366,16 @@ def _masdar_not_done(text: str, end: int, left: str) -> bool:
     """An Arabic masdar trigger that is predicted, governed by a future verb, generic, or a deal's term."""
     if _predicted(text, end, True):
         return True  # "سقوط المدينة سيفتح الطريق"
-    last = left.rstrip()
+    head = left.rstrip(_QUOTES)
+    if head.endswith(_MASDAR_PREPS):
+        head = head[: head.rfind(" ")]  # "ستساعد في «استعادة السيطرة»": the verb before في
+    head += " "
+    last = head.rstrip()
     last = last[last.rfind(" ") + 1 :]
-    if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(left, max(0, len(left) - 24)):
+    if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(head, max(0, len(head) - 24)):
         return True  # "ستستعيد السيطرة على": a future verb governs the masdar
+    if _WITHOUT_BEFORE_AR.search(left, max(0, len(left) - 40)):
+        return True  # "من دون الإعلان عن السيطرة عليها": without it
     if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
         return True  # "لكل من يقوم بتسليم نفسه": anyone who would
     return _INCLUDES_BEFORE.search(left) is not None  # "اتفاق يتضمن انسحاب القوات": a deal's terms
@@ -570,6 +579,8 @@ _COURT_OR_PAST_AR: Final = WordScanner(
     )
 )
 _QUOTES: Final = " «\"'“"
+_WITHOUT_BEFORE_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:من دون|بدون|دون) (?:\S+ ){0,2}$"))
+_MASDAR_PREPS: Final = tuple(" " + fold_pattern(w) for w in ("في", "على", "إلى"))
 # "ما تصفه بـ«تحرير دونباس»", "what Moscow calls the liberation of Donbas": a name for a goal, no event.
 _CALLS_IT_AR: Final = re.compile(fold_pattern(r"(?<!\w)ما [يت](?:صف|سمي)\S* ب\S*\s*[«\"'“]?\s*$"))
 _CALLS_IT_EN: Final = re.compile(

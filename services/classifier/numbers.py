@@ -292,9 +292,9 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
 
 
 # One person named without a number, next to a casualty word: "مقتل طفل وإصابة شقيقيه", "سقوط شهيد",
-# "ويقتلون أحد الحراس", "killing a soldier", "a journalist was wounded" (not "including a child", a part of
-# a figure that annotators leave uncounted, nor "من بين القتلى مسعفا"). The count
-# 1 sits on the article ("a") or on "أحد", or is zero-width at the Arabic noun, which then reads as who.
+# "ويقتلون أحد الحراس", "killing a soldier", "a journalist was wounded". Not one person in a sub-group
+# ("including a child", "بينهم امرأة": most annotators leave it uncounted) nor "من بين القتلى مسعفا". The
+# count 1 sits on the article ("a") or on "أحد", or is zero-width at the Arabic noun, which reads as who.
 _PERSON_EN: Final = (
     r"(?:child|boy|girl|baby|infant|toddler|teenager|woman|man|civilian|soldier|officer|policeman"
     r"|police officer|journalist|reporter|photographer|paramedic|medic|doctor|nurse|aid worker|farmer"
@@ -305,13 +305,12 @@ _ONE_AFTER_EN: Final = re.compile(r"\s+(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_
 _ONE_BEFORE_EN: Final = re.compile(
     r"\b(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\s+(?:was|has been|had been)\s+(?:[a-z]+ly\s+)?$"
 )
-_ONE_AFTER_AR: Final = re.compile(
-    fold_pattern(
-        r" (?:(?P<one>أحد|إحدى) (?=ال)|(?=(?:طفل|طفلة|شاب|شابة|رجل|امرأة|سيدة|مسن|مسنة|فتى|فتاة|مدني|مواطن"
-        r"|مواطنة|جندي|ضابط|عنصر|مقاتل|مسلح|شخص|حارس|صحفي|مسعف|طبيب|ممرض|مزارع|راع|عامل|سائق|طالب|طالبة|قيادي"
-        r"|قائد|شرطي|عسكري|مستوطن|رهينة)ا?(?![^ .،,])))"
-    )
+_PERSON_AR: Final = (
+    r"(?:طفل|طفلة|شاب|شابة|رجل|امرأة|سيدة|مسن|مسنة|فتى|فتاة|مدني|مواطن|مواطنة|جندي|ضابط|عنصر|مقاتل|مسلح"
+    r"|شخص|حارس|صحفي|مسعف|طبيب|ممرض|مزارع|راع|عامل|سائق|طالب|طالبة|قيادي|قائد|شرطي|عسكري|مستوطن|رهينة)"
+    r"ا?(?![^ .،,])"
 )
+_ONE_AFTER_AR: Final = re.compile(fold_pattern(rf" (?:(?P<one>أحد|إحدى) (?=ال)|(?={_PERSON_AR}))"))
 _ONE_NOUN_AR: Final = frozenset(normalize_text(w) for w in ("شهيد", "قتيل", "جريح", "مصاب"))
 _PLURAL_NOUNS_AR: Final = tuple(normalize_text(w) for w in ("قتلى", "جرحى", "ضحايا", "شهداء", "مصابين"))
 _FALL_AR: Final = tuple(normalize_text(w) + " " for w in ("سقوط", "وسقوط"))

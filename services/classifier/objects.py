@@ -59,6 +59,8 @@ _PERSON_OBJECT_AR: Final = re.compile(
         r"(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
         # people freed: "حررت القوات 12 مختطفا"
         r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*|مواشي\S*|ماشية|أغنام|قطعان"
+        # people freed: "تحرير 18 شخصا"
+        r"|شخص\S*|أشخاص|مواطن\S*|مدني\S*|نساء|أطفال|طالب\S*|تلميذ\S*|تلاميذ|ركاب|راكب\S*"
         # mines cleared: "ينتزع أكثر من 1200 لغم"
         r"|لغم|ألغام|ذخيرة|عبوة|عبوات"
         # not an area: a match, a market, a fire, power
@@ -196,6 +198,7 @@ _KILL_OBJECT_EN: Final = re.compile(
     r"|stories|rumou?rs?|ideas?|talks|reform|programme|program|initiative|buzz|mood|chances?|hopes?"
     r"|momentum|time|engines?|lights?|process)\b)"
 )
+_PATIENTS: Final = re.compile(fold_pattern(r"\s*(?:and (?:the )?(?:sick|ill)\b|و(?:ال)?(?:مريض|مرضى)(?!\w))"))
 _KILL_VERB_EN: Final = ("kill ", "kills ", "killed ", "killing ")
 _FAMILIES_OF: Final = re.compile(
     fold_pattern(
@@ -206,8 +209,9 @@ _FAMILIES_OF: Final = re.compile(
 
 
 def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, family: str) -> bool:
-    """True when "surrender" gives up gains or a lead, or surrenders before an opponent (a match), and
-    when "kill" takes a bill, a plan or money as its object: figurative senses, no fighters or victims."""
+    """True when "surrender" gives up gains or a lead, or surrenders before an opponent (a match), when
+    "kill" takes a bill, a plan or money as its object (figurative senses, no fighters or victims), when
+    the dead are the victims' relatives and when the wounded are patients with the sick."""
     after = text[end : end + 50]
     if family == "surrender":
         if lang == "ar":
@@ -216,6 +220,8 @@ def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, fam
         return _SURRENDER_OBJECT_EN.match(after) is not None or _SURRENDER_TERMS_EN.match(after) is not None
     if lang == "en" and text.startswith(_KILL_VERB_EN, start):
         return _KILL_OBJECT_EN.match(after) is not None
+    if family == "injure" and _PATIENTS.match(after):
+        return True  # "16 ألف جريح ومريض ينتظرون السفر للعلاج": patients waiting, no new toll
     # "the victims' families", "عائلات الضحايا": relatives of the dead, no new toll
     return family == "kill" and _FAMILIES_OF.search(text, max(0, start - 24), start) is not None
 
@@ -287,7 +293,8 @@ _CONFLICT_AR: Final = WordScanner(
 _CRIME_EN: Final = WordScanner(
     dispatch(
         r"(?:heists?|robbery|robberies|robbers?|burglar\w*|carjack\w*|cash-in-transit|mugg\w*|shoplift\w*"
-        r"|domestic (?:dispute|violence)|road rage|family feud)"
+        r"|domestic (?:dispute|violence)|road rage|(?:family|gang|blood) feuds?|gang-related|gangland"
+        r"|land dispute)"
     )
     + r"\b"
 )
@@ -299,11 +306,12 @@ _CRIME_AR: Final = WordScanner(
 # race", "captured a third of the market", "the prime minister surrendered on the budget").
 _MILITARY_EN: Final = WordScanner(
     dispatch(
-        r"(?:troops|forces|army|armies|military|soldiers?|militants?|fighters|rebels|insurgen\w*"
+        r"(?:troops|forces|army|armies|military|soldiers?|militants?|fighters|insurgen\w*"
         r"|jihadists?|militias?|militiamen|paramilitar\w*|guerrillas?|battalions?|brigades?|regiments?"
         r"|garrisons?|junta|offensive|front\s?lines?|shell(?:s|ed|ing)|air\s?strikes?|drones?|artillery"
         r"|missiles?|rockets?|warplanes?|tanks|gunmen|ambush\w*|al-shabaab|taliban|hamas|hezbollah"
-        r"|houthis?|wagner|isis|isil|daesh|rsf|m23|sdf|idf|separatists?|islamists?|gangs?|gang members"
+        r"|houthis?|wagner|isis|isil|daesh|rsf|m23|sdf|idf|separatists?|islamists?|gangs?(?![\s-]+(?:feud|related))"
+        r"|rebels|gang members"
         r"|cartels?|extremists|terrorists|mercenar\w*)"
     )
     + r"\b"
@@ -315,7 +323,7 @@ _CIVIL_EN: Final = WordScanner(
         r"|\d+-\d+|market(?: share)?|shares|stocks?|investors|revenue|sales|profits?|automaker|carmaker"
         r"|compan(?:y|ies)|brand|box office|customers|parliament|lawmakers?|mps|central bank"
         r"|inflation|interest rates?"
-        r"|opposition leader|by-elections?|elections?|voters|polls|budget)"
+        r"|opposition leader|backbench\w*|by-elections?|elections?|voters|polls|budget)"
     )
     + r"\b"
 )
@@ -354,4 +362,16 @@ def non_conflict_deaths(text: str, s0: int, s1: int, lang: str) -> bool:
 def civilian_context(text: str, s0: int, s1: int, lang: str) -> bool:
     """The sentence text[s0:s1] is about a match, a market or politics and names no armed force."""
     civil, armed = (_CIVIL_AR, _MILITARY_AR) if lang == "ar" else (_CIVIL_EN, _MILITARY_EN)
-    return civil.search(text, s0, s1) >= 0 and armed.search(text, s0, s1) < 0
+    if civil.search(text, s0, s1) < 0:
+        return False
+    if lang == "en" and "rebels" in text[s0:s1]:
+        # "surrenders to backbench rebels": a party's dissenters are no armed force
+        text, s0, s1 = _POLITICAL_REBELS.sub(_blank, text[s0:s1]), 0, s1 - s0
+    return armed.search(text, s0, s1) < 0
+
+
+_POLITICAL_REBELS: Final = re.compile(r"\b(?:backbench|tory|labour|party|conservative|republican)\s+rebels\b")
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group())

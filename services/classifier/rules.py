@@ -16,7 +16,17 @@ from typing import Final
 
 from shared.messages import Evidence, Figure, Label
 
-from .background import dated_when, fresh, old_year_after, on_trial, stale_sentence, war_scale, war_toll
+from .background import (
+    anniversary_before,
+    dated_when,
+    fresh,
+    old_year_after,
+    on_trial,
+    past_period,
+    stale_sentence,
+    war_scale,
+    war_toll,
+)
 from .figures import Found, Trig, link_figures
 from .lexicon import DENY, DENY_VERB, LABEL_OF, TRIGGER_SCAN, VAGUE, kind_of_family
 from .negation import DENIAL_WINDOW, denied_report_before, is_negated
@@ -64,7 +74,7 @@ _PLACE_OBJECT: Final = re.compile(
 _figure: Final[Callable[[dict[str, object]], Figure]] = Figure.__pydantic_validator__.validate_python
 _evidence: Final[Callable[[dict[str, object]], Evidence]] = Evidence.__pydantic_validator__.validate_python
 _TERRITORIAL: Final = frozenset(("capture", "recapture", "lose"))
-_FIGURATIVE: Final = frozenset(("surrender", "kill"))
+_FIGURATIVE: Final = frozenset(("surrender", "kill", "injure"))
 _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,3}$")
 # A building stormed is raided, not taken: "gunmen stormed the campus", "stormed a hotel".
 _RAIDED_BUILDING: Final = re.compile(
@@ -194,6 +204,12 @@ class _SentenceContext:
             return True  # an old year and no fresh time anchor, in the body of an article: background
         if family in _KILLINGS and on_trial(self.text, s0, start):
             return True  # the killings a trial is about
+        if family == "abduct" and _FREED.search(self.text, *self._span(sent)):
+            return True  # "30 women abducted from Maru in August were freed": the news is the rescue
+        if past_period(self.text, *self._span(sent)):
+            return True  # "surrendered ... over the past two years": a tally, not an event
+        if self.anniversary(sent, start):
+            return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
         if family in _VIOLENT_DEATH:
             if s0 >= self.body_start and war_scale(self.text, start, end, s0, self._span(sent)[1]):
                 return True  # "thousands were killed in the offensive on Goma", in the body: a war recalled
@@ -213,6 +229,13 @@ class _SentenceContext:
                 stale = stale_sentence(self.text, prev, s0, self.year) and not fresh(self.text, s0, s1)
             self._stale[sent] = stale
         return self._stale[sent]
+
+    def anniversary(self, sent: int, start: int) -> bool:
+        """background.anniversary_before, from the sentence before this one when it is on the same line."""
+        s0, s1 = self._span(sent)
+        prev = self.starts[sent - 1] if sent else s0
+        lo = prev if "\n" not in self.text[prev:s0] else s0
+        return anniversary_before(self.text, lo, start, s0, s1)
 
     def natural(self, sent: int) -> bool:
         """Its deaths have a natural, medical, accidental or criminal cause (objects.non_conflict_deaths)."""
@@ -318,6 +341,13 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     return False
 
 
+_FREED: Final = re.compile(
+    fold_pattern(
+        r"\b(?:freed|rescued|released|rescues?|frees)\b"
+        r"|(?<!\w)[وف]?(?:تحرير|حرر\S*|[يت]حرر\S*|أفرج\S*|الإفراج|إطلاق سراح|أطلق\S* سراح|إنقاذ"
+        r"|أنقذ\S*)(?!\w)"
+    )
+)
 _WREST_AR: Final = fold_pattern("انتزع")
 _MINES_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:لغم|ألغام|ذخيرة|ذخائر|عبوة|عبوات)(?!\w)"))
 _PLACE_OBJECT_AR: Final = re.compile(

@@ -177,6 +177,8 @@ _COUNT_BOUNDS: Final = tuple(
         "قرابة",
     )
 )
+# "between 2000 and 3000 civilians": a range that ends on a count, not a year
+_RANGE_TO_COUNT: Final = _c(r"\s*(?:and|to|or|-|–|و|إلى)\s*(?!(?:19|20)\d\d(?!\d))\d{3,}(?!\d)")
 _PEOPLE_AFTER: Final = _c(
     r"\s+(?:[\w-]+\s+)?(?:people|civilians|soldiers|fighters|militants|troops|children|women|men|residents"
     r"|شخص\S*|مدني\S*|جندي\S*|جنود|مقاتل\S*|مسلح\S*|طفل\S*|أطفال|نساء|عنصر\S*)(?!\w)"
@@ -210,6 +212,7 @@ def is_time_or_date(text: str, n: NumberMatch) -> bool:
         and text[n.start].isdigit()
         and not ends_with_word(text[max(0, n.start - 24) : n.start].rstrip(), _COUNT_BOUNDS)
         and _PEOPLE_AFTER.match(text, n.end) is None
+        and _RANGE_TO_COUNT.match(text, n.end) is None
     )
 
 

@@ -1209,6 +1209,17 @@ NOT_NEWS_11 = [
     ("ar-commemoration", "أهالي حلبجة يستذكرون ضحايا القصف الكيميائي الذي قتل الآلاف عام 1988"),
     ("ar-when-after-year", "يحيي الأهالي ذكرى سقوط المدينة في حزيران 2014، حين قتل وخطف المئات من سكانها."),
     ("ar-minaret", "بعد سنوات من الدمار.. حلب القديمة تستعيد مئذنة الجامع الأموي"),
+    (
+        "ar-anniversary-headline",
+        "في ذكراها العاشرة.. ناجون يروون كيف قتل المسلحون نحو 600 من نزلاء سجن بادوش",
+    ),
+    (
+        "en-anniversary-headline",
+        "Ten years on.. On the anniversary, survivors recall how gunmen killed 130 people in Paris",
+    ),
+    ("ar-patients", "أكثر من 12 ألف جريح ومريض ينتظرون فتح المعبر للعلاج في الخارج"),
+    ("en-backbench-rebels", "Chancellor surrenders to backbench rebels over the budget"),
+    ("en-gang-feud", "Three men shot dead outside a Malmo nightclub in a suspected gang feud, police said"),
 ]
 STILL_NEWS_11 = [
     ("ar-announce-entry", "فصائل المعارضة تعلن دخول مدينة حماة بعد انسحاب قوات النظام", "territorial_change"),
@@ -1255,6 +1266,11 @@ FIGURES_11 = [
         [("killed", 7.0), ("killed", 19.0)],
     ),
     ("en-rescued", "Troops rescue 42 kidnapped villagers and kill 3 bandits", [("killed", 3.0)]),
+    (
+        "en-range-of-year-like-counts",
+        "Militias killed between 1500 and 2500 civilians in the town",
+        [("killed", 1500.0), ("killed", 2500.0)],
+    ),
 ]
 
 
@@ -1281,5 +1297,71 @@ def test_thousands_recalled_in_a_body_are_background() -> None:
     text = (
         "Talks stall in Doha\n\nThe two sides failed to agree on Sunday.\n\n"
         "The conflict has displaced millions, and the UN says thousands were killed in the offensive on Goma."
+    )
+    assert _labels(text) == []
+
+
+# Set 12: relative clauses of old events, year tallies, corrections, rescues, courts, the war as subject.
+NOT_NEWS_12 = [
+    (
+        "en-relative-after-old-year",
+        "Work resumed at the mine that jihadists overran in June 2020 in a raid that killed 40 guards.",
+    ),
+    ("en-court-over-old-bombing", "Baghdad court jails five over 2017 market bombing that killed 35"),
+    (
+        "en-that-year",
+        "Peace talks resume\n\nDelegates met on Monday.\n\nAt least 80 villagers were killed in the raid, one of the worst that year.",
+    ),
+    (
+        "en-war-relative-wide",
+        "The conflict between the junta and the ethnic armies, which broke out in 2021 and has killed thousands of civilians, continues.",
+    ),
+    (
+        "en-past-years-tally",
+        "Officials say 4,000 fighters have surrendered over the past three years under the programme.",
+    ),
+    ("en-earlier-version", "An earlier version of this story said 14 people were killed in the strike."),
+    (
+        "ar-relative-after-last-month",
+        "أوقفت السلطات مشتبها بهم في الهجوم على حاجز في نيسان الماضي، الذي أسفر عن مقتل 6 عناصر.",
+    ),
+    ("ar-denial-being-circulated", "نفى الجيش صحة ما يتم تداوله عن سقوط بلدة الطينة بيد المتمردين."),
+    ("ar-court-verdict", "قضت محكمة عسكرية بإعدام ثلاثة عناصر أدينوا بتفجير أسفر عن مقتل 20 شخصا"),
+    ("ar-war-relative-subject", "قال المبعوث إن الحرب التي اندلعت قبل ثلاث سنوات أسفرت عن مقتل عشرات الآلاف"),
+    ("ar-determined-to", "قال الوزير إن الحكومة ماضية في بسط سيطرة الدولة على كامل المحافظة"),
+    ("ar-future-help", "قال القائد إن الآليات ستساعد في استعادة السيطرة على الطرق خلال الأشهر المقبلة"),
+    ("ar-without", "أعلنت الوزارة تقدم قواتها نحو البلدة من دون الإعلان عن السيطرة عليها."),
+    ("ar-freed-abductees", "أعلنت الشرطة تحرير 14 شخصا كانوا قد اختطفوا الشهر الماضي من قرية قرب كادونا"),
+    ("ar-past-years-tally", "تقول السلطات إن آلاف المقاتلين سلموا أنفسهم خلال السنوات الماضية"),
+]
+FIGURES_12 = [
+    (
+        "en-hospital-status",
+        "A drone strike killed 6 and injured 30, 12 of whom remain in hospital.",
+        [("injured", 30.0), ("killed", 6.0)],
+    ),
+    (
+        "ar-two-then-coordinated",
+        "أدى القصف إلى مقتل مدنيين اثنين وإصابة خمسة آخرين",
+        [("injured", 5.0), ("killed", 2.0)],
+    ),
+    ("ar-led-away", "أحرق المسلحون عشرين صهريجا واقتادوا ثلاثة سائقين إلى جهة مجهولة", [("abducted", 3.0)]),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_12], ids=[t[0] for t in NOT_NEWS_12])
+def test_set12_old_events_tallies_corrections_and_courts(text: str) -> None:
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_12], ids=[t[0] for t in FIGURES_12])
+def test_set12_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert _figures(text) == expected
+
+
+def test_a_body_count_of_a_hundred_thousand_is_a_war_toll() -> None:
+    text = (
+        "Mediators meet in Addis\n\nThe talks opened on Monday.\n\n"
+        "Mediators have cited estimates of up to 400,000 deaths from fighting and hunger."
     )
     assert _labels(text) == []
