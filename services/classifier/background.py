@@ -18,15 +18,15 @@ __all__ = [
     "ASIDE_ENDS",
     "MONTHS_EN",
     "RELATIVE_AR",
-    "anniversary_before",
+    "anniversary_at",
     "aside_before",
     "dated_background",
     "dated_when",
     "fresh",
     "old_year_after",
-    "on_trial",
     "past_period",
     "stale_sentence",
+    "trial_at",
     "war_scale",
     "war_toll",
     "war_toll_background",
@@ -292,16 +292,23 @@ _TRIAL: Final = WordScanner(
         fold_pattern(
             r"trials?|tribunal|court-martial|[وف]?(?:ال)?محاكم(?:ة|ات)\S*|[وف]?[يت]حاكم\S*"
             # a court's verdict: "قضت المحكمة العسكرية بإعدام عنصرين", "court sentences three to death"
-            r"|[وف]?(?:ال)?محكمة|[وف]?(?:قضت|قضى|تقضي|يقضي)|courts?"
+            r"|[وف]?(?:ال)?محكمة|courts?"
         )
     )
     + r"(?!\w)"
 )
 
 
-def on_trial(text: str, sentence_start: int, start: int) -> bool:
-    """A trial is named in the sentence before the trigger at `start`."""
-    return _TRIAL.search(text, sentence_start, start) >= 0
+_TRIAL_STEMS: Final = ("tri", "court", fold_pattern("حاكم"), fold_pattern("محكمة"))
+
+
+def trial_at(text: str, s0: int, s1: int) -> int:
+    """Where text[s0:s1] first names a trial or a court's verdict, else -1: the killings after it in the
+    sentence are what the trial is about."""
+    sentence = text[s0:s1]
+    if not any(stem in sentence for stem in _TRIAL_STEMS):
+        return -1  # every _TRIAL match holds one: the common case, decided in C
+    return _TRIAL.search(text, s0, s1)
 
 
 # A toll of thousands without a count, in the body of an article, recalls a war ("the UN says thousands
@@ -367,10 +374,17 @@ _WHEN_AFTER_YEAR: Final = re.compile(
 )
 
 
+_LAST_AR: Final = fold_pattern("الماضي")
+
+
 def dated_when(text: str, start: int, sentence_start: int, year: int) -> bool:
     """The trigger at `start` is in a when- or relative clause right after a year two or more years back
     or "last <month>"."""
-    m = _WHEN_AFTER_YEAR.search(text, max(sentence_start, start - 90), start)
+    lo = max(sentence_start, start - 90)
+    window = text[lo:start]
+    if "19" not in window and "20" not in window and _LAST_AR not in window:
+        return False  # no year and no "الماضي": the common case
+    m = _WHEN_AFTER_YEAR.search(text, lo, start)
     return m is not None and (m.group(1) is None or int(m.group(1)) < year - _RECENT_YEARS)
 
 
@@ -382,10 +396,17 @@ _ANNIVERSARY: Final = WordScanner(
 )
 
 
-def anniversary_before(text: str, lo: int, start: int, s0: int, s1: int) -> bool:
-    """An anniversary is named in text[lo:start] and the trigger's sentence text[s0:s1] names no fresh
-    time."""
-    return _ANNIVERSARY.search(text, lo, start) >= 0 and not fresh(text, s0, s1)
+_MEMORY_AR: Final = (fold_pattern("ذكرى"), fold_pattern("ذكرا"))
+
+
+def anniversary_at(text: str, lo: int, s0: int, s1: int) -> int:
+    """Where text[lo:s1] first names an anniversary when the sentence text[s0:s1] names no fresh time,
+    else -1: the triggers after it recall the past."""
+    span = text[lo:s1]
+    if "anniversar" not in span and _MEMORY_AR[0] not in span and _MEMORY_AR[1] not in span:
+        return -1  # every _ANNIVERSARY match holds one of these
+    at = _ANNIVERSARY.search(text, lo, s1)
+    return at if at >= 0 and not fresh(text, s0, s1) else -1
 
 
 # A period that has ended or runs up to now counts many events, not one: "آلاف المقاتلين سلموا أنفسهم خلال
@@ -401,6 +422,12 @@ _PAST_PERIOD: Final = re.compile(
 )
 
 
+_PAST_AR: Final = (fold_pattern("الماضي"), fold_pattern("الأخير"))
+
+
 def past_period(text: str, s0: int, s1: int) -> bool:
     """text[s0:s1] counts over a past period of years and names no fresh time."""
+    sentence = text[s0:s1]
+    if "years" not in sentence and "decades" not in sentence and not any(w in sentence for w in _PAST_AR):
+        return False  # every _PAST_PERIOD match holds one of these
     return _PAST_PERIOD.search(text, s0, s1) is not None and not fresh(text, s0, s1)

@@ -374,7 +374,7 @@ def _masdar_not_done(text: str, end: int, left: str) -> bool:
     last = last[last.rfind(" ") + 1 :]
     if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(head, max(0, len(head) - 24)):
         return True  # "ستستعيد السيطرة على": a future verb governs the masdar
-    if _WITHOUT_BEFORE_AR.search(left, max(0, len(left) - 40)):
+    if _WITHOUT_AR in left and _WITHOUT_BEFORE_AR.search(left, max(0, len(left) - 40)):
         return True  # "من دون الإعلان عن السيطرة عليها": without it
     if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
         return True  # "لكل من يقوم بتسليم نفسه": anyone who would
@@ -387,7 +387,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     imperfect = IMPERFECT_AR.match(text, start, end)
     if (
         imperfect is not None
-        and _SINCE_NOW_AR.search(text, start, end + 30) is None
+        and (_SINCE_AR not in text[start : end + 30] or _SINCE_NOW_AR.search(text, start, end + 30) is None)
         and _imperfect_is_status(text, start, end, sentence_start, imperfect.group("lam") is not None)
     ):
         return True
@@ -404,7 +404,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         dated_background(text, start, end, left, True) or war_toll_background(left)
     ):
         return True  # "المدينة التي سيطر عليها التنظيم عام 2014", "الحرب التي خلفت أكثر من 150 ألف قتيل"
-    if _CALLS_IT_AR.search(left, max(0, len(left) - 30)):
+    if _WHAT_AR in left and _CALLS_IT_AR.search(left, max(0, len(left) - 30)):
         return True  # "لاستكمال ما تصفه بـ«تحرير دونباس»": a side's name for its goal
     if _COURT_OR_PAST_AR.found_in(left, text):
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
@@ -579,6 +579,9 @@ _COURT_OR_PAST_AR: Final = WordScanner(
     )
 )
 _QUOTES: Final = " «\"'“"
+_WITHOUT_AR: Final = fold_pattern("دون")
+_SINCE_AR: Final = fold_pattern("منذ")
+_WHAT_AR: Final = fold_pattern("ما ")
 _WITHOUT_BEFORE_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:من دون|بدون|دون) (?:\S+ ){0,2}$"))
 _MASDAR_PREPS: Final = tuple(" " + fold_pattern(w) for w in ("في", "على", "إلى"))
 # "ما تصفه بـ«تحرير دونباس»", "what Moscow calls the liberation of Donbas": a name for a goal, no event.

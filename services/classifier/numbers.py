@@ -302,6 +302,7 @@ _PERSON_EN: Final = (
     r"|teacher|pilot|member|ranger|volunteer)"
 )
 _ONE_AFTER_EN: Final = re.compile(r"\s+(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\b")
+_AUXILIARIES: Final = ("was ", "been ", "ly ")  # what _ONE_BEFORE_EN ends with
 _ONE_BEFORE_EN: Final = re.compile(
     r"\b(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\s+(?:was|has been|had been)\s+(?:[a-z]+ly\s+)?$"
 )
@@ -326,7 +327,10 @@ def singulars(text: str, s0: int, s1: int, triggers: list[tuple[int, int]], lang
                 continue
             m = None if text.endswith(_PLURAL_NOUNS_AR, t0, t1) else _ONE_AFTER_AR.match(text, t1, s1)
         else:
-            m = _ONE_AFTER_EN.match(text, t1, s1) or _ONE_BEFORE_EN.search(text, max(s0, t0 - 50), t0)
+            # quick tests before the regexes: an article right after, an auxiliary right before
+            m = _ONE_AFTER_EN.match(text, t1, s1) if text.startswith((" a ", " an "), t1) else None
+            if m is None and text.endswith(_AUXILIARIES, max(s0, t0 - 12), t0):
+                m = _ONE_BEFORE_EN.search(text, max(s0, t0 - 50), t0)
         if m is not None:
             one = m.span("one") if m.group("one") else (m.end(), m.end())
             out.append(NumberMatch(one[0], one[1], 1.0))

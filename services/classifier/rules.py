@@ -17,13 +17,13 @@ from typing import Final
 from shared.messages import Evidence, Figure, Label
 
 from .background import (
-    anniversary_before,
+    anniversary_at,
     dated_when,
     fresh,
     old_year_after,
-    on_trial,
     past_period,
     stale_sentence,
+    trial_at,
     war_scale,
     war_toll,
 )
@@ -180,6 +180,7 @@ class _SentenceContext:
         self._natural: dict[int, bool] = {}
         self._civilian: dict[int, bool] = {}
         self._stale: dict[int, bool] = {}
+        self._cues: dict[int, tuple[int, int, bool]] = {}
         # Where the article's body begins: after its headline and lede (blank-line paragraphs).
         self.body_start = _body_start(text)
 
@@ -202,14 +203,15 @@ class _SentenceContext:
             return True
         if s0 >= self.body_start and self.stale(sent):
             return True  # an old year and no fresh time anchor, in the body of an article: background
-        if family in _KILLINGS and on_trial(self.text, s0, start):
+        trial, anniversary, tally = self.cues(sent)
+        if family in _KILLINGS and 0 <= trial < start:
             return True  # the killings a trial is about
+        if 0 <= anniversary < start:
+            return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
+        if tally:
+            return True  # "surrendered ... over the past two years": a tally, not an event
         if family == "abduct" and _FREED.search(self.text, *self._span(sent)):
             return True  # "30 women abducted from Maru in August were freed": the news is the rescue
-        if past_period(self.text, *self._span(sent)):
-            return True  # "surrendered ... over the past two years": a tally, not an event
-        if self.anniversary(sent, start):
-            return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
         if family in _VIOLENT_DEATH:
             if s0 >= self.body_start and war_scale(self.text, start, end, s0, self._span(sent)[1]):
                 return True  # "thousands were killed in the offensive on Goma", in the body: a war recalled
@@ -230,12 +232,20 @@ class _SentenceContext:
             self._stale[sent] = stale
         return self._stale[sent]
 
-    def anniversary(self, sent: int, start: int) -> bool:
-        """background.anniversary_before, from the sentence before this one when it is on the same line."""
-        s0, s1 = self._span(sent)
-        prev = self.starts[sent - 1] if sent else s0
-        lo = prev if "\n" not in self.text[prev:s0] else s0
-        return anniversary_before(self.text, lo, start, s0, s1)
+    def cues(self, sent: int) -> tuple[int, int, bool]:
+        """Where the sentence names a trial (background.trial_at) and an anniversary (anniversary_at, from
+        the sentence before it when that is on the same line: "في ذكراها الحادية عشرة.. ناجون يروون"), and
+        whether it tallies a past period of years (past_period)."""
+        if sent not in self._cues:
+            s0, s1 = self._span(sent)
+            prev = self.starts[sent - 1] if sent else s0
+            lo = prev if "\n" not in self.text[prev:s0] else s0
+            self._cues[sent] = (
+                trial_at(self.text, s0, s1),
+                anniversary_at(self.text, lo, s0, s1),
+                past_period(self.text, s0, s1),
+            )
+        return self._cues[sent]
 
     def natural(self, sent: int) -> bool:
         """Its deaths have a natural, medical, accidental or criminal cause (objects.non_conflict_deaths)."""
