@@ -25,6 +25,7 @@ __all__ = [
     "fresh",
     "old_year_after",
     "past_period",
+    "same_clause",
     "stale_sentence",
     "trial_at",
     "war_scale",
@@ -81,11 +82,20 @@ _OLD_YEAR: Final = {
         r"|\bbetween\s+((?:19|20)\d\d)\s+and\s+(?:19|20)\d\d\b"
     ),
     "ar": re.compile(
-        fold_pattern(r"(?<!\w)(?<!منذ )(?:في |خلال )?(?:عام|سنة|العام)\s+((?:19|20)\d\d)(?!\d)")
+        # "الذين قتلهم التنظيم في آب 2014" too
+        fold_pattern(
+            r"(?<!\w)(?<!منذ )(?:في |خلال )?(?:عام|سنة|العام|(?:"
+            + _MONTHS_AR
+            + r")(?:/(?:"
+            + _MONTHS_AR
+            + r"))?)"
+            r"\s+((?:19|20)\d\d)(?!\d)"
+        )
     ),
 }
 _ON_DATE: Final = re.compile(r"\s+on\s+(?:[a-z]+\.?\s+\d{1,2}|\d{1,2}\s+[a-z]+\.?),?\s+((?:19|20)\d\d)\b")
 _RECENT_YEARS: Final = 1
+_SINCE_DATE_AR: Final = fold_pattern("منذ ")
 # A relative clause or a comparison after the trigger dates something else ("a camp that was set up in
 # 2019", "reminiscent of the one in 2016", "مخيم … التي أقيمت عام 2019").
 _RELATIVE_EN: Final = "which|that|where|who|whose"
@@ -191,6 +201,8 @@ def old_year_after(text: str, end: int, sentence_end: int, lang: str, year: int)
     m = _OLD_YEAR[lang].search(text, end, other.start() if other else hi)
     if m is None or int(m.group(1) or m.group(2)) >= year - _RECENT_YEARS:
         return False
+    if lang == "ar" and _SINCE_DATE_AR in text[max(end, m.start() - 25) : m.start()]:
+        return False  # "إلى 44211 شهيدا منذ السابع من أكتوبر 2023": a running total since then
     # "their deadliest attack during 2024 and 2025": a comparison with the past, not a date of the event
     return _COMPARISON.search(text, end, m.start()) is None
 
@@ -254,11 +266,14 @@ _WAR_SUBJECT: Final = re.compile(
 )
 
 
+_WAR_AFTER_VERB_AR: Final = re.compile(fold_pattern(r"[^\s]+ (?:ال)?(?:حرب|نزاع|صراع)(?!\w)"))
 _WAR_WORDS: Final = ("war", "conflict", "insurgency", *(fold_pattern(w) for w in ("حرب", "نزاع", "صراع")))
 
 
 def war_toll(text: str, start: int, sentence_start: int) -> bool:
     """The casualty trigger at `start` counts the toll of a whole war (see _WAR_SUBJECT)."""
+    if _WAR_AFTER_VERB_AR.match(text, start):
+        return True  # "حصدت الحرب أرواح أكثر من 150 ألف شخص": the war is the subject after its verb
     lo = max(sentence_start, start - 140)
     window = text[lo:start]
     # every _WAR_SUBJECT match holds one of these: substring tests before the regex
@@ -293,13 +308,21 @@ _TRIAL: Final = WordScanner(
             r"trials?|tribunal|court-martial|[وف]?(?:ال)?محاكم(?:ة|ات)\S*|[وف]?[يت]حاكم\S*"
             # a court's verdict: "قضت المحكمة العسكرية بإعدام عنصرين", "court sentences three to death"
             r"|[وف]?(?:ال)?محكمة|courts?"
+            # the dead exhumed: "مقبرة جماعية ... تضم رفات عشرات الضحايا", "a mass grave holding the remains"
+            r"|mass graves?|exhum\w*|[وف]?(?:ال)?رفات|[وف]?(?:ال)?(?:مقبرة|مقابر) (?:ال)?جماعي\S*"
         )
     )
     + r"(?!\w)"
 )
 
 
-_TRIAL_STEMS: Final = ("tri", "court", fold_pattern("حاكم"), fold_pattern("محكمة"))
+_TRIAL_STEMS: Final = (
+    "tri",
+    "court",
+    "grave",
+    "exhum",
+    *(fold_pattern(w) for w in ("حاكم", "محكمة", "رفات", "جماعي")),
+)
 
 
 def trial_at(text: str, s0: int, s1: int) -> int:
@@ -330,7 +353,10 @@ def war_scale(text: str, start: int, end: int, s0: int, s1: int) -> bool:
     """A vague toll of thousands next to the trigger, or a toll for the year so far or of a hundred thousand
     or more near it, in text[s0:s1], and no fresh time anchor in the sentence."""
     m = _THOUSANDS.search(text, max(s0, start - _THOUSANDS_WINDOW), min(s1, end + _THOUSANDS_WINDOW))
-    lo, hi = max(s0, start - _YEAR_SO_FAR_WINDOW), min(s1, end + _YEAR_SO_FAR_WINDOW)
+    # the same clause only: "... killed in Sudan so far this year; two more drivers were wounded"
+    lo, hi = _clause_around(
+        text, start, end, max(s0, start - _YEAR_SO_FAR_WINDOW), min(s1, end + _YEAR_SO_FAR_WINDOW)
+    )
     war = (m is not None and _vague_toll(text, start, end, m.start())) or _YEAR_SO_FAR.search(
         text, lo, hi
     ) is not None
@@ -338,6 +364,17 @@ def war_scale(text: str, start: int, end: int, s0: int, s1: int) -> bool:
         # "estimates of up to 600,000 deaths": no single attack kills a hundred thousand
         war = any(n.value >= _WAR_COUNT for n in find_numbers(text, lo, hi))
     return war and not fresh(text, s0, s1)
+
+
+_CLAUSE_BREAK: Final = re.compile(r"[;؛:،]|,(?!\d)")  # not the comma of "380,000"
+
+
+def _clause_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """lo..hi narrowed to the clause around text[start:end] (no ",;:" inside)."""
+    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)]
+    left = max((i for i in breaks if i < start), default=lo - 1)
+    right = min((i for i in breaks if i >= end), default=hi)
+    return left + 1, right
 
 
 def _vague_toll(text: str, start: int, end: int, at: int) -> bool:
@@ -382,6 +419,8 @@ def dated_when(text: str, start: int, sentence_start: int, year: int) -> bool:
     or "last <month>"."""
     lo = max(sentence_start, start - 90)
     window = text[lo:start]
+    if fresh(text, start, min(len(text), start + 80)):
+        return False  # "which the army captured in 2022 and which fell back into their hands on Tuesday"
     if "19" not in window and "20" not in window and _LAST_AR not in window:
         return False  # no year and no "الماضي": the common case
     m = _WHEN_AFTER_YEAR.search(text, lo, start)
@@ -425,9 +464,16 @@ _PAST_PERIOD: Final = re.compile(
 _PAST_AR: Final = (fold_pattern("الماضي"), fold_pattern("الأخير"))
 
 
-def past_period(text: str, s0: int, s1: int) -> bool:
-    """text[s0:s1] counts over a past period of years and names no fresh time."""
+def past_period(text: str, s0: int, s1: int) -> int:
+    """Where text[s0:s1] first counts over a past period of years when it names no fresh time, else -1."""
     sentence = text[s0:s1]
     if "years" not in sentence and "decades" not in sentence and not any(w in sentence for w in _PAST_AR):
-        return False  # every _PAST_PERIOD match holds one of these
-    return _PAST_PERIOD.search(text, s0, s1) is not None and not fresh(text, s0, s1)
+        return -1  # every _PAST_PERIOD match holds one of these
+    m = _PAST_PERIOD.search(text, s0, s1)
+    return m.start() if m is not None and not fresh(text, s0, s1) else -1
+
+
+def same_clause(text: str, a: int, b: int) -> bool:
+    """No comma, semicolon or colon between positions a and b (in either order)."""
+    between = text[min(a, b) : max(a, b)]
+    return not any(c in between for c in ",،;؛:")

@@ -64,9 +64,14 @@ _EN: Final[dict[str, str]] = {
     r"|neutrali[sz](?:e|ed|es|ing)"
     r"|massacr(?:e|ed|es|ing)|perish(?:ed|es)?|lost their lives|fatalities|bodies|martyred"
     # "as 4 more die in hospital", "two soldiers embraced martyrdom"
-    r"|die(?!-)|embraced martyrdom",
-    "execute": r"execut(?:e|ed|es|ing|ions?)|behead(?:s|ed|ing)?",
-    "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage",
+    r"|die(?!-)|embraced martyrdom"
+    # "Insurgents behead six villagers": annotators count a beheading raid as a killing, not an execution
+    r"|behead(?:s|ed|ing)?",
+    "execute": r"execut(?:e|ed|es|ing|ions?)",
+    "abduct": r"abduct(?:s|ed|ing|ions?)?|kidnapp?(?:s|ed|ing)?|taken hostage"
+    # "marching 25 worshippers into the bush": led away by their captors
+    r"|(?:marched|marching|herded|whisked|led)(?=(?: [\w-]+){1,4} (?:into the (?:bush|forest)"
+    r"|to an unknown (?:location|destination)))",
     "surrender": r"surrender(?:s|ed|ing)?|hand(?:ed|s|ing)? (?:themselves|himself|herself) (?:over|in)"
     r"|turn(?:ed|s|ing)? (?:themselves|himself|herself) in"
     r"|(?:gave|given|giving|give) (?:themselves|himself|herself) up"
@@ -79,9 +84,10 @@ _EN: Final[dict[str, str]] = {
     "capture": r"captur(?:e|es|ed|ing)|seiz(?:e|es|ed|ing)|(?:took|take|takes|taken|taking|gained?"
     r"|gains|seized|assumed?|wrest(?:ed)?) (?:full |complete |total )?control"
     r"|overr(?:an|un|uns|unning)|liberat(?:e|es|ed|ing|ion)"
-    r"|fell(?=\s+(?:to|into|under)\b|\s*[;,.]|\s*$)|fall of|falls to"
+    r"|fell(?=\s+(?:back\s+)?(?:to|into|under)\b|\s*[;,.]|\s*$)|fall of|falls to"
     r"|(?:declared?|declares|declaring|announced?) (?:a |the )?(?:final |total |full )?victory"
-    r"|(?:declared?|declares|declaring|announced?) (?:full |complete |total )?control (?:of|over)"
+    r"|(?:declared?|declares|declaring|announced?|claim(?:s|ed|ing)?) (?:full |complete |total )?control"
+    r" (?:of|over)"
     r"|(?:took|take|takes|taken|taking) over(?! as\b)"
     # The space goes inside the look-ahead: a trigger must end at a word's end (scan.WordScanner).
     r"|(?:took|taken|taking|takes?)(?= (?:"
@@ -127,7 +133,9 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     r"|[يت]صيب(?:ون|ان)?"
     r"|حصيلة (?:الجرحى|المصابين|الإصابات)",
     # first person plural too: military statements say "قتلنا 60 من عناصر الميليشيا", "سيطرنا على"
-    "kill": r"قتل(?:ى|ت|وا|نا|ا|تا)?|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?|قضوا|قضى"
+    # "حيّدت نحو عشرين من المهاجمين": the military euphemism, as "neutralised"
+    "kill": r"قتل(?:ى|ت|وا|نا|ا|تا)?|حيد(?:ت|وا|نا)|تحييد|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?"
+    r"|قضوا|قضى|حصد(?:ت|وا)?(?=(?: \S+){0,3}? أرواح)"
     r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)|فارق(?:ت|وا)?(?=(?: \S+){0,4}? الحياة(?!\w))"
     r"|استشهاد|استشهد(?:ت|وا|ا|تا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
@@ -309,6 +317,7 @@ PURPOSE_ONLY_AR: Final = frozenset(
         "مناقشة",
         "مقابل",
         "شعار",
+        *("ماضية في", "ماض في", "ماضون في", "ماضيا في"),
     )
 )
 # "managed to capture", "forced to surrender": the infinitive reports a completed act.

@@ -57,6 +57,8 @@ _ADJ_AR: Final = WordScanner(
         fold_pattern(
             r"منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول"
             r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار"
+            # determined to: "ماضية في بسط سيطرة الدولة"
+            r"|ماضية في|ماض في|ماضون في|ماضيا في"
         )
     )
     + r"(?: \S+)?\s*$"
@@ -278,6 +280,8 @@ _STATUS_WORDS_AR: Final = frozenset(
         "لا",
         "ما",
         "مما",
+        "لمن",
+        "ممن",
         "التي",
         "الذي",
         "الذين",
@@ -362,7 +366,7 @@ def _imperfect_is_status(text: str, start: int, end: int, sentence_start: int, l
     return any(w in _STATUS_WORDS_AR or (w[1:] in _STATUS_WORDS_AR and w[0] in "وف") for w in words)
 
 
-def _masdar_not_done(text: str, end: int, left: str) -> bool:
+def _masdar_not_done(text: str, start: int, end: int, left: str) -> bool:
     """An Arabic masdar trigger that is predicted, governed by a future verb, generic, or a deal's term."""
     if _predicted(text, end, True):
         return True  # "سقوط المدينة سيفتح الطريق"
@@ -374,7 +378,11 @@ def _masdar_not_done(text: str, end: int, left: str) -> bool:
     last = last[last.rfind(" ") + 1 :]
     if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(head, max(0, len(head) - 24)):
         return True  # "ستستعيد السيطرة على": a future verb governs the masdar
-    if _WITHOUT_AR in left and _WITHOUT_BEFORE_AR.search(left, max(0, len(left) - 40)):
+    if (
+        _WITHOUT_AR in left
+        and not text.startswith(_WA, start)  # "دخول مدينة حمص دون قتال واستسلام مئات الجنود": a new conjunct
+        and _WITHOUT_BEFORE_AR.search(left, max(0, len(left) - 40))
+    ):
         return True  # "من دون الإعلان عن السيطرة عليها": without it
     if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
         return True  # "لكل من يقوم بتسليم نفسه": anyone who would
@@ -406,7 +414,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "المدينة التي سيطر عليها التنظيم عام 2014", "الحرب التي خلفت أكثر من 150 ألف قتيل"
     if _WHAT_AR in left and _CALLS_IT_AR.search(left, max(0, len(left) - 30)):
         return True  # "لاستكمال ما تصفه بـ«تحرير دونباس»": a side's name for its goal
-    if _COURT_OR_PAST_AR.found_in(left, text):
+    if _COURT_OR_PAST_AR.found_in(_last_clause(left), text):
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
     if (
         _AR_PURPOSE.match(text[start:end])
@@ -416,7 +424,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
     ):
         return True
     if nominal:  # a masdar: "السيطرة على", "تسليم أنفسهم"
-        if _masdar_not_done(text, end, left):
+        if _masdar_not_done(text, start, end, left):
             return True
     elif _EXECUTE_STEM in text[start:end] and (
         _SENTENCED_AR.search(left) or _CONVICTS_AFTER_AR.match(text, end) is not None
@@ -452,7 +460,7 @@ def _background_en(text: str, start: int, end: int, sentence_start: int, left: s
         return True
     if (" which " in left or " that " in left) and war_toll_background(left):
         return True  # "the war, which has killed tens of thousands"
-    if _COURT_OR_PAST_EN.found_in(left) or _verdict_before(text, start, sentence_start):
+    if _COURT_OR_PAST_EN.found_in(_last_clause(left)) or _verdict_before(text, start, sentence_start):
         return True  # "charged with killing 300", "the anniversary of the city's liberation"
     if "since" in left and _SINCE_EN.search(left):
         return True
@@ -557,7 +565,9 @@ _COURT_OR_PAST_EN: Final = WordScanner(
     dispatch(
         r"(?:charged|accused|convicted|indicted|guilty|suspected|suspects|acquitted|charges?|trial|tried|jailed"
         r"|prosecuted|arrest(?:s|ed)?|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
-        r"|anniversary\b|commemorat\w*|memorial\b|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$|(?:years|decades?)\s+on\b"
+        r"|anniversary\b|commemorat\w*|memorial\b"
+        # "survivors recall how gunmen killed 130 people": a story of the past retold
+        r"|(?:recall\w*|recount\w*|remember\w*)\s+how\s+(?:[\w'-]+\s+){0,3}$|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$|(?:years|decades?)\s+on\b"
     )
 )
 # (Word lists regrouped by first letter, scan.dispatch: the same matches, a few tests per position.)
@@ -571,6 +581,8 @@ _COURT_OR_PAST_AR: Final = WordScanner(
             + r"(?: \S+){0,3}\s*$",
             # an anniversary, a commemoration: "لاستذكار ضحايا الإبادة"
             fold_pattern(r"[وفبل]?(?:ال)?(?:ذكرى|ذكرا|استذكار|تأبين)(?:ها|ه)?(?!\w)|[وف]?[يتا]ستذكر\S*"),
+            # "ناجون يروون كيف قتل المسلحون": the past retold
+            fold_pattern(r"[وف]?(?:[يت]روون|[يت]روي|روى|روت|[يت]ستعيدون|[يت]تذكرون) كيف(?: \S+){0,3}\s*$"),
             fold_pattern(
                 r"(?:بعد|منذ) (?:\S+ (?:سنوات|سنة|أعوام|عاما|عقد|عقود|أشهر|شهرا)|عامين|سنتين|عقدين|عام|سنة)"
                 r"(?: \S+)? (?:من|على)(?: \S+)?\s*$"
@@ -604,6 +616,13 @@ _RECIPROCAL_AR: Final = WordScanner(fold_pattern(r"[وف]?[يت]?(?:تبادل|�
 _EXECUTE_STEM: Final = fold_pattern("اعد")  # إعدام, أعدم (folded: اعدام, اعدم)
 _SIN: Final = "س"
 _WITHOUT_WARNING: Final = fold_pattern("دون سابق إنذار")
+
+
+def _last_clause(left: str) -> str:
+    """left after its last comma: "As Syrians marked the anniversary, a drone strike killed three" reports
+    a new strike beside the anniversary."""
+    cut = max(left.rfind(","), left.rfind("،"))
+    return left[cut + 1 :] if cut >= 0 else left
 
 
 def _only_purpose(left: str) -> bool:

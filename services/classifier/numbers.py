@@ -234,7 +234,9 @@ def _value(m: re.Match[str]) -> float | None:
 DUAL_RE = re.compile(
     normalize_text(
         # the construct "قريتي X وY" (not "قريتي" alone: "my village"); normalize_text lower-cases \S
-        r"(?<!\w)(?:[وفبل])?(?:ال)?(?:(?:قريتي|بلدتي|حيي)(?= [^ ]+ و)|قريتين|قريتان|بلدتين|بلدتان"
+        # "بلدتي نوفوبافليفكا في دونيتسك وبيشانويه": a name, up to three words of its region, then و
+        r"(?<!\w)(?:[وفبل])?(?:ال)?(?:(?:قريتي|بلدتي|حيي)(?= [^ ]+(?: [^ ]+){0,3} و)"
+        r"|قريتين|قريتان|بلدتين|بلدتان"
         r"|مدينتين|مدينتان|حيين|حيان|شخصين|شخصان"
         r"|جنديين|جنديان|طفلين|طفلان|عنصرين|عنصران|ضابطين|ضابطان|امرأتين|امرأتان|مقاتلين اثنين"
         # nominative duals whose plural differs ("إرهابيان يسلمان نفسيهما"), and "شقيقيه" (his two brothers)
@@ -292,9 +294,9 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
 
 
 # One person named without a number, next to a casualty word: "مقتل طفل وإصابة شقيقيه", "سقوط شهيد",
-# "ويقتلون أحد الحراس", "killing a soldier", "a journalist was wounded". Not one person in a sub-group
-# ("including a child", "بينهم امرأة": most annotators leave it uncounted) nor "من بين القتلى مسعفا". The
-# count 1 sits on the article ("a") or on "أحد", or is zero-width at the Arabic noun, which reads as who.
+# "ويقتلون أحد الحراس", "killing a soldier", "a journalist was wounded", and one person in a sub-group
+# ("including a child", "بينهم امرأة": a subset of one), not "من بين القتلى مسعفا". The count 1 sits on
+# the article ("a") or on "أحد", or is zero-width at the Arabic noun, which reads as who.
 _PERSON_EN: Final = (
     r"(?:child|boy|girl|baby|infant|toddler|teenager|woman|man|civilian|soldier|officer|policeman"
     r"|police officer|journalist|reporter|photographer|paramedic|medic|doctor|nurse|aid worker|farmer"
@@ -306,12 +308,15 @@ _AUXILIARIES: Final = ("was ", "been ", "ly ")  # what _ONE_BEFORE_EN ends with
 _ONE_BEFORE_EN: Final = re.compile(
     r"\b(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\s+(?:was|has been|had been)\s+(?:[a-z]+ly\s+)?$"
 )
+_INCLUDING_ONE_EN: Final = re.compile(r"\bincluding\s+(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\b")
 _PERSON_AR: Final = (
     r"(?:طفل|طفلة|شاب|شابة|رجل|امرأة|سيدة|مسن|مسنة|فتى|فتاة|مدني|مواطن|مواطنة|جندي|ضابط|عنصر|مقاتل|مسلح"
     r"|شخص|حارس|صحفي|مسعف|طبيب|ممرض|مزارع|راع|عامل|سائق|طالب|طالبة|قيادي|قائد|شرطي|عسكري|مستوطن|رهينة)"
     r"ا?(?![^ .،,])"
 )
 _ONE_AFTER_AR: Final = re.compile(fold_pattern(rf" (?:(?P<one>أحد|إحدى) (?=ال)|(?={_PERSON_AR}))"))
+_AMONG_ONE_AR: Final = re.compile(fold_pattern(rf"(?<!\w)(?:من )?بينهم (?={_PERSON_AR})"))
+_AMONG_AR: Final = normalize_text("بينهم")
 _ONE_NOUN_AR: Final = frozenset(normalize_text(w) for w in ("شهيد", "قتيل", "جريح", "مصاب"))
 _PLURAL_NOUNS_AR: Final = tuple(normalize_text(w) for w in ("قتلى", "جرحى", "ضحايا", "شهداء", "مصابين"))
 _FALL_AR: Final = tuple(normalize_text(w) + " " for w in ("سقوط", "وسقوط"))
@@ -334,4 +339,10 @@ def singulars(text: str, s0: int, s1: int, triggers: list[tuple[int, int]], lang
         if m is not None:
             one = m.span("one") if m.group("one") else (m.end(), m.end())
             out.append(NumberMatch(one[0], one[1], 1.0))
+    if triggers:
+        sentence = text[s0:s1]
+        if lang == "en" and "including a" in sentence:
+            out.extend(NumberMatch(*m.span("one"), 1.0) for m in _INCLUDING_ONE_EN.finditer(text, s0, s1))
+        elif lang == "ar" and _AMONG_AR in sentence:
+            out.extend(NumberMatch(m.end(), m.end(), 1.0) for m in _AMONG_ONE_AR.finditer(text, s0, s1))
     return sorted({n.start: n for n in out}.values(), key=lambda n: n.start)

@@ -77,6 +77,7 @@ _PERSON_OBJECT_AR: Final = re.compile(
         r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
     )
 )
+_MEMORIES_AR: Final = re.compile(fold_pattern(r"(?:\s+\S+){0,3}?\s+(?:ال)?(?:ذكريات|ذكرى)(?!\w)"))
 # "خسر المنتخب أمام نظيره", "خسرت الليرة 5% من قيمتها": a defeat in a match or a vote, a loss in value.
 _LOST_GAME_AR: Final = re.compile(
     fold_pattern(
@@ -158,7 +159,8 @@ def is_object_not_territory(text: str, start: int, end: int, lang: str, family: 
             if _LOST_AR.match(text, start, end):
                 return _LOST_GAME_AR.match(text, end, end + 60) is not None
             return _NOT_A_PLACE_AR.match(after) is not None
-        return _PERSON_OBJECT_AR.match(after) is not None
+        # "استعاد أهالي المدينة القديمة ذكريات الأشهر التسعة": memories, not ground
+        return _PERSON_OBJECT_AR.match(after) is not None or _MEMORIES_AR.match(after) is not None
     if family == "lose":
         return _NOT_A_PLACE_EN.match(after) is not None
     if text.startswith(("fell", "falls", "fall of"), start):

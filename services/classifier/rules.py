@@ -22,6 +22,7 @@ from .background import (
     fresh,
     old_year_after,
     past_period,
+    same_clause,
     stale_sentence,
     trial_at,
     war_scale,
@@ -180,7 +181,7 @@ class _SentenceContext:
         self._natural: dict[int, bool] = {}
         self._civilian: dict[int, bool] = {}
         self._stale: dict[int, bool] = {}
-        self._cues: dict[int, tuple[int, int, bool]] = {}
+        self._cues: dict[int, tuple[int, int, int]] = {}
         # Where the article's body begins: after its headline and lede (blank-line paragraphs).
         self.body_start = _body_start(text)
 
@@ -206,16 +207,18 @@ class _SentenceContext:
         trial, anniversary, tally = self.cues(sent)
         if family in _KILLINGS and 0 <= trial < start:
             return True  # the killings a trial is about
-        if 0 <= anniversary < start:
+        if 0 <= anniversary < start and (anniversary < s0 or same_clause(self.text, anniversary, start)):
             return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
-        if tally:
+        if tally >= 0 and same_clause(self.text, tally, start if tally < start else end):
             return True  # "surrendered ... over the past two years": a tally, not an event
-        if family == "abduct" and _FREED.search(self.text, *self._span(sent)):
+        if family == "abduct" and self.freed(sent, start, end):
             return True  # "30 women abducted from Maru in August were freed": the news is the rescue
         if family in _VIOLENT_DEATH:
             if s0 >= self.body_start and war_scale(self.text, start, end, s0, self._span(sent)[1]):
                 return True  # "thousands were killed in the offensive on Goma", in the body: a war recalled
-            return self.natural(sent) or war_toll(self.text, start, s0)  # a disaster, a crime, a war's toll
+            s1 = self._span(sent)[1]
+            # a disaster, a crime, a war's toll ("حصدت الحرب أمس أرواح 18 مدنيا" is yesterday's toll)
+            return self.natural(sent) or (war_toll(self.text, start, s0) and not fresh(self.text, s0, s1))
         return False
 
     def stale(self, sent: int) -> bool:
@@ -232,14 +235,27 @@ class _SentenceContext:
             self._stale[sent] = stale
         return self._stale[sent]
 
-    def cues(self, sent: int) -> tuple[int, int, bool]:
+    def freed(self, sent: int, start: int, end: int) -> bool:
+        """The abducted are people freed in this sentence: a freeing word before the trigger ("تحرير 18
+        شخصا كانوا قد اختطفوا"), or after an English participle with no object ("victims abducted from Maru
+        in August were freed"; not "gunmen abducted 20 passengers, days after troops rescued 15")."""
+        s0, s1 = self._span(sent)
+        m = _FREED.search(self.text, s0, s1)
+        if m is None:
+            return False
+        return m.start() < start or (self.lang == "en" and _OBJECT_AFTER.match(self.text, end) is None)
+
+    def cues(self, sent: int) -> tuple[int, int, int]:
         """Where the sentence names a trial (background.trial_at) and an anniversary (anniversary_at, from
         the sentence before it when that is on the same line: "في ذكراها الحادية عشرة.. ناجون يروون"), and
-        whether it tallies a past period of years (past_period)."""
+        where it tallies a past period of years (past_period)."""
         if sent not in self._cues:
             s0, s1 = self._span(sent)
             prev = self.starts[sent - 1] if sent else s0
-            lo = prev if "\n" not in self.text[prev:s0] else s0
+            # the sentence before counts across a headline's ".." only
+            lo = (
+                prev if "\n" not in self.text[prev:s0] and self.text[prev:s0].rstrip().endswith(_DOTS) else s0
+            )
             self._cues[sent] = (
                 trial_at(self.text, s0, s1),
                 anniversary_at(self.text, lo, s0, s1),
@@ -334,6 +350,8 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
     """A territorial verb whose object is not a place ("seized 2 tonnes", "took over the portfolio")."""
     if is_object_not_territory(norm.text, start, end, lang, family):
         return True
+    if norm.text.startswith("fell", start) and norm.text.endswith(_WHERE_IT, max(0, start - 12), start):
+        return True  # "the front wall lies where it fell": a thing fell down
     if (
         lang == "ar"
         and norm.text.startswith(_WREST_AR, start)
@@ -358,6 +376,13 @@ _FREED: Final = re.compile(
         r"|أنقذ\S*)(?!\w)"
     )
 )
+_DOTS: Final = ("..", "…")
+# An English abduction verb with its object after it reports a new abduction: "abducted 20 passengers".
+_OBJECT_AFTER: Final = re.compile(
+    r"\s+(?:at least |about |some |more than |over |nearly |another )?"
+    r"(?:\d|an? |the |two |three |four |five |six |seven |eight |nine |ten |dozens|scores|hundreds)"
+)
+_WHERE_IT: Final = ("where it ", "where they ", "where he ", "where she ")
 _WREST_AR: Final = fold_pattern("انتزع")
 _MINES_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:لغم|ألغام|ذخيرة|ذخائر|عبوة|عبوات)(?!\w)"))
 _PLACE_OBJECT_AR: Final = re.compile(
@@ -486,7 +511,9 @@ def _figures(
     killed 5 villagers in Yobe" are two."""
     spans: dict[Label, list[tuple[int, int, int]]] = {}
     headline: set[tuple[str, float]] = set()  # the headline's figures
+    lead: set[tuple[str, float]] = set()  # the headline's and the lede's
     headline_end = text.find("\n") if found else -1  # a one-line text has no headline to repeat
+    body = _body_start(text) if headline_end >= 0 else len(text)
     figures: list[Figure] = []
     details: list[FigureDetail] = []
     used: set[int] = set()
@@ -505,13 +532,15 @@ def _figures(
         elif offsets is not None:
             w0, w1 = w0 + bisect_right(offsets, w0), w1 + bisect_right(offsets, w1)
         key, who = (f.kind, f.count), text[w0:w1]
-        if key in headline and o0 >= headline_end:
-            pass  # the text restates the headline's figure
+        if (key in headline and o0 >= headline_end) or (key in lead and o0 >= body):
+            pass  # the text restates the headline's figure, or the body the lede's
         else:
             figures.append(_figure({"kind": f.kind, "count": f.count, "who": who, "bound": f.bound}))
             details.append(FigureDetail(f.subgroup, f.mode, sent, o0, o1, w0, w1))
             if o0 < headline_end:
                 headline.add(key)
+            if o0 < body:
+                lead.add(key)
         lo, hi = (min(f.start, f.trigger.start), max(f.end, f.trigger.end)) if f.trigger else (f.start, f.end)
         if f.trigger:
             used.add(id(f.trigger))

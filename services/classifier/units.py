@@ -62,9 +62,13 @@ _UNIT_AFTER: Final = _c(
     r"|(?P<ignored>sq\.?\s*mi|square\s+miles?|hectares?|acres?|dunums?|دونم|-?stor(?:e?y|eys|ies)\b|-?floors?\b"
     r"|طوابق|طابق)"
     r"|(?P<percent>%|percent|per cent|٪|بالمئة|بالمائة|في المئة|في المائة)"
-    r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?|قرى|قرية|قريتين|قريتان|قريتي)"
+    # towns count as villages, as annotators count them ("خمس بلدات" -> captured_villages 5), but "76 towns
+    # and locations" are localities
+    r"|(?:more\s+|other\s+|of\s+the\s+)?(?:(?P<villages>villages?|hamlets?"
+    r"|towns?(?!\s+and\s+(?:locations|positions|areas))|قرى|قرية|قريتين|قريتان|قريتي"
+    r"|بلدات|بلدة|بلدتين|بلدتي)"
     r"|(?P<settlements>settlements?|مستوطنات|تجمعات)|(?P<neighbourhoods>neighbou?rhoods?|districts?|wards?|أحياء|حي|حيين|حيي)"
-    r"|(?P<localities>towns?|localities|locations|areas|positions|بلدات|بلدة|بلدتين|بلدتي|مناطق|مواقع|نقاط))(?!\w))"
+    r"|(?P<localities>towns?|localities|locations|areas|positions|مناطق|مواقع|نقاط))(?!\w))"
 )
 _AL: Final = fold_pattern("ال")
 _TOTAL_EN: Final = (

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.classifier.evaluate import evaluate, format_report
+from services.classifier.rules import classify
 
 DEV = Path("/work/shared/data/eval/dev.jsonl")
 HELDOUT = Path(__file__).parent / "fixtures" / "heldout.jsonl"
@@ -23,6 +24,8 @@ BLIND9 = Path(__file__).parent / "fixtures" / "heldout_blind9.jsonl"
 BLIND10 = Path(__file__).parent / "fixtures" / "heldout_blind10.jsonl"
 BLIND11 = Path(__file__).parent / "fixtures" / "heldout_blind11.jsonl"
 BLIND12 = Path(__file__).parent / "fixtures" / "heldout_blind12.jsonl"
+BLIND13 = Path(__file__).parent / "fixtures" / "heldout_blind13.jsonl"
+REVIEW13 = Path(__file__).parent / "fixtures" / "review_recall13.jsonl"
 
 
 def _load(path: Path) -> list[dict[str, object]]:
@@ -175,3 +178,20 @@ def test_twelfth_blind_set_meets_targets() -> None:
     flagged en 31.8 % / ar 45.5 %; its families were then fixed in general, so this set is no longer
     blind)."""
     _check_targets(BLIND12)
+
+
+def test_thirteenth_blind_set_meets_targets() -> None:
+    """A month of a feed that follows several conflicts, negatives as a feed carries them (not contrived),
+    by two independent annotators, written after the twelfth set's fixes (first blind score: labels F1
+    en 0.968 / ar 0.967, figures 0.915, negatives flagged 7.0 %: en 4.8 %, ar 9.1 %; its families were
+    then fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND13)
+
+
+def test_developments_beside_background_cues_keep_their_labels() -> None:
+    """40 developments an independent reviewer wrote next to the cues of the background rules (an
+    anniversary, a trial, "over the past two years", "what X calls", "من دون", a rescue, a war's toll):
+    every label holds (first score: 11 of 46 labels lost; the rules were then narrowed to their clause)."""
+    for record in _load(REVIEW13):
+        result = classify(str(record["text"]), str(record["lang"]), WRITTEN)
+        assert set(record["labels"]) <= set(result.labels), record["id"]  # type: ignore[arg-type]

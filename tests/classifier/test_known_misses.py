@@ -1365,3 +1365,65 @@ def test_a_body_count_of_a_hundred_thousand_is_a_war_toll() -> None:
         "Mediators have cited estimates of up to 400,000 deaths from fighting and hunger."
     )
     assert _labels(text) == []
+
+
+# Set 13: a thing that fell, whoever would surrender, the remains of the dead, led away, a town named in a
+# list, the wounded already counted.
+NOT_NEWS_13 = [
+    ("en-where-it-fell", "Rubble\n\nHe returned home.\n\nThe minaret still lies where it fell."),
+    ("ar-whoever-surrenders", "قائد الجيش يدعو المسلحين إلى إلقاء السلاح: الأبواب مفتوحة لمن يسلم نفسه"),
+    ("ar-mass-grave", "فرق الطب العدلي تفتح مقبرة جماعية تضم رفات عشرات الضحايا الذين قتلهم التنظيم"),
+    ("ar-month-year", "عثر على رفات الضحايا الذين قتلهم مسلحون في تموز 2015 قرب البلدة"),
+    (
+        "en-mass-grave",
+        "Investigators exhumed a mass grave holding the remains of 40 people killed by militants.",
+    ),
+]
+FIGURES_13 = [
+    (
+        "en-marched-away",
+        "Gunmen shot two people dead and marched 14 worshippers into the bush.",
+        [("abducted", 14.0), ("killed", 2.0)],
+    ),
+    (
+        "en-beheading-is-a-killing",
+        "Insurgents beheaded five villagers near Macomia on Sunday.",
+        [("killed", 5.0)],
+    ),
+    ("ar-neutralised", "أعلن الجيش أن قواته حيدت 15 مسلحا في هجوم على موقع عسكري", [("killed", 15.0)]),
+    (
+        "ar-towns-are-villages",
+        "قال الجيش إن قواته سيطرت على ثلاث بلدات في ريف حماة",
+        [("captured_villages", 3.0)],
+    ),
+    (
+        "ar-two-towns-named",
+        "القوات الروسية حررت بلدتي كوراخوفو في دونيتسك وفيليكا في خاركيف",
+        [("captured_villages", 2.0)],
+    ),
+    (
+        "en-including-a-civilian",
+        "Four people, including a civilian, were killed in the clashes.",
+        [("killed", 1.0), ("killed", 4.0)],
+    ),
+    (
+        "ar-two-of-the-wounded",
+        "أصيب 9 أشخاص في القصف، ونقل طفلين من المصابين نقلا إلى المستشفى",
+        [("injured", 9.0)],
+    ),
+    (
+        "en-lede-repeated-in-body",
+        "Strike kills 12\n\nA strike killed 12 people, including 3 children, on Monday.\n\nDoctors said 3 of the dead were children.",
+        [("killed", 3.0), ("killed", 12.0)],
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_13], ids=[t[0] for t in NOT_NEWS_13])
+def test_set13_things_that_fell_offers_and_graves(text: str) -> None:
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_13], ids=[t[0] for t in FIGURES_13])
+def test_set13_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert _figures(text) == expected
