@@ -147,6 +147,7 @@ _THINGS: Final = _c(
 _PART_OF_WOUNDED: Final = re.compile(
     r"\s+of\s+(?:whom|them|the\s+(?:injured|wounded))\b[^.;]{0,50}?\b(?:remain|remained|are|were|is|was)\s+"
     r"(?:still\s+)?(?:in\s+(?:a\s+)?(?:hospital|critical|serious|intensive|stable)|hospitali[sz]ed)\b"
+    r"|\s+of\s+(?:them|whom)\s+(?:critically|seriously|severely)\b"  # "three others, one of them critically"
     # "طفلين من المصابين نقلا إلى المستشفى": two of the wounded already counted
     r"|\s*(?:\S+\s+)?من\s+(?:ال)?(?:مصابين|جرحى)\s+(?:نقل\S*|في حال\S*|بحال\S*|حالت\S*|يتلقون|يرقدون)"
 )

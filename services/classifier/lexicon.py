@@ -106,6 +106,9 @@ _EN: Final[dict[str, str]] = {
     r"|clear(?:ed|s|ing) (?:[\w-]+ ){0,3}?"
     r"(?:troops|forces|fighters|militants|rebels|insurgents|soldiers|units)(?= from\b)"
     r"|entered (?:the )?(?:town|city|village|district|neighbou?rhood)s?(?= of\b)"
+    # "forces enter Deir Hafer after SDF withdrawal", "moved into the town ... after SDF fighters pulled out"
+    r"|(?:enter(?:s|ed)?|mov(?:e|es|ed) into)(?=[^.;\n]{1,80}\bafter\b[^.;\n]{0,60}"
+    r"\b(?:withdrawal|withdrew|pulled out|pull-out|pullout|retreat(?:ed)?)\b)"
     r"|expell(?:ed|ing) \w+ (?:fighters |militants |forces )?from"
     r"|(?:pushed|forced|chased|kicked|flushed|ousted) (?:[\w-]+ ){1,3}?out of",
     "lose": r"withdr(?:ew|awn|aws|awal) from|withdr(?:ew|awn|awal) (?:its|their|his) \w+ from"
@@ -136,6 +139,8 @@ _AR_WRITTEN: Final[dict[str, str]] = {
     # "حيّدت نحو عشرين من المهاجمين": the military euphemism, as "neutralised"
     "kill": r"قتل(?:ى|ت|وا|نا|ا|تا)?|حيد(?:ت|وا|نا)|تحييد|[يت]قتل(?:ون|ان)?|مقتل|مصرع|قتيل(?:اً|ا|ان|ين)?"
     r"|قضوا|قضى|حصد(?:ت|وا)?(?=(?: \S+){0,3}? أرواح)"
+    # "قضت على 30 «إرهابيا»", "القضاء على 30 مسلحا": killed, in an army's words
+    r"|(?:قضت|قضى|قضوا|القضاء) على(?= [«\"]?(?:\d|نحو|أكثر|ما لا يقل))"
     r"|لقي(?:ت|وا)?(?=(?: \S+){0,4}? (?:حتف|مصرع)\S*)|فارق(?:ت|وا)?(?=(?: \S+){0,4}? الحياة(?!\w))"
     r"|استشهاد|استشهد(?:ت|وا|ا|تا)?|شهيد(?:اً|ا|ان|ين)?|شهداء|ضحايا|ضحية|الوفيات|وفاة|وفيات"
     r"|جثة|جثث|جثمان(?:ا|اً)?|جثامين"
@@ -262,7 +267,7 @@ _NEG_EN = (
 )
 _NEG_AR_WORDS = fold_pattern(
     r"نفى|نفت|ينفي|تنفي|نفوا|لم|لن|سوف|تعتزم|يعتزم|تنوي|ينوي|تخطط|يخطط|خطة"
-    r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
+    r"|تهدف|يهدف|بهدف|تسعى|يسعى|سعيا|محاولة|لمحاولة|بمحاولة|محاولات|تحاول|يحاول|دعا|دعت|يدعو|تدعو|دعوة|دعوات"
     # circumstantial participles of calls, threats and pledges ("مطالبا الجنود بالاستسلام", "داعيا إلى")
     r"|مطالبا|مطالبين|داعيا|داعين|مناشدا|محذرا|متوعدا|متعهدا|مهددا"
     # wishes: "المقاتلين الراغبين في تسليم أنفسهم"

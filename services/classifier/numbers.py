@@ -241,7 +241,7 @@ DUAL_RE = re.compile(
         r"|جنديين|جنديان|طفلين|طفلان|عنصرين|عنصران|ضابطين|ضابطان|امرأتين|امرأتان|مقاتلين اثنين"
         # nominative duals whose plural differs ("إرهابيان يسلمان نفسيهما"), and "شقيقيه" (his two brothers)
         r"|إرهابيان|مسلحان|مدنيان|صحفيان|مسعفان|شقيقين|شقيقان|شقيقيه|شقيقيها|رجلين|رجلان|شابين|شابان"
-        r"|فتاتين|فتاتان|حارسين|حارسان)(?!\w)"
+        r"|فتاتين|فتاتان|حارسين|حارسان|شرطيين|شرطيان)(?!\w)"
     )
 )
 _DUAL_SCAN = WordScanner(DUAL_RE.pattern.removeprefix(r"(?<!\w)"))
@@ -323,7 +323,9 @@ _FALL_AR: Final = tuple(normalize_text(w) + " " for w in ("سقوط", "وسقو�
 
 
 def singulars(text: str, s0: int, s1: int, triggers: list[tuple[int, int]], lang: str) -> list[NumberMatch]:
-    """A count of 1 for each person named alone next to a casualty trigger (spans in text[s0:s1])."""
+    """A count of 1 for each person named alone next to a casualty trigger (spans in text[s0:s1]) and for
+    one person in a sub-group of a casualty ("including a child"; not of a surrender, "including a
+    commander", which annotators leave uncounted)."""
     out: list[NumberMatch] = []
     for t0, t1 in triggers:
         if lang == "ar":

@@ -77,6 +77,7 @@ _PERSON_OBJECT_AR: Final = re.compile(
         r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
     )
 )
+_FIRE_BEFORE_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:ال)?(?:حريق|حرائق|نيران)(?!\w)[^.،,]*$"))
 _MEMORIES_AR: Final = re.compile(fold_pattern(r"(?:\s+\S+){0,3}?\s+(?:ال)?(?:ذكريات|ذكرى)(?!\w)"))
 # "خسر المنتخب أمام نظيره", "خسرت الليرة 5% من قيمتها": a defeat in a match or a vote, a loss in value.
 _LOST_GAME_AR: Final = re.compile(
@@ -159,8 +160,13 @@ def is_object_not_territory(text: str, start: int, end: int, lang: str, family: 
             if _LOST_AR.match(text, start, end):
                 return _LOST_GAME_AR.match(text, end, end + 60) is not None
             return _NOT_A_PLACE_AR.match(after) is not None
-        # "استعاد أهالي المدينة القديمة ذكريات الأشهر التسعة": memories, not ground
-        return _PERSON_OBJECT_AR.match(after) is not None or _MEMORIES_AR.match(after) is not None
+        # "استعاد أهالي المدينة القديمة ذكريات الأشهر التسعة": memories, not ground; "حريق محدود جرت
+        # السيطرة عليه": a fire brought under control
+        return (
+            _PERSON_OBJECT_AR.match(after) is not None
+            or _MEMORIES_AR.match(after) is not None
+            or _FIRE_BEFORE_AR.search(text, max(0, start - 30), start) is not None
+        )
     if family == "lose":
         return _NOT_A_PLACE_EN.match(after) is not None
     if text.startswith(("fell", "falls", "fall of"), start):
@@ -210,6 +216,12 @@ _FAMILIES_OF: Final = re.compile(
 )
 
 
+# "'Surrender is not on the table'": a refusal
+_SURRENDER_REFUSED_EN: Final = re.compile(
+    r"['\"’]?\s+(?:is|was|remains)\s+(?:not|never|no longer|out of the question|off the table)\b"
+)
+
+
 def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, family: str) -> bool:
     """True when "surrender" gives up gains or a lead, or surrenders before an opponent (a match), when
     "kill" takes a bill, a plan or money as its object (figurative senses, no fighters or victims), when
@@ -219,7 +231,11 @@ def is_not_a_victim_or_surrender(text: str, start: int, end: int, lang: str, fam
         if lang == "ar":
             return _SURRENDER_FIGURATIVE_AR.match(after) is not None
         # "weighs a surrender offer": the terms of a surrender, not one
-        return _SURRENDER_OBJECT_EN.match(after) is not None or _SURRENDER_TERMS_EN.match(after) is not None
+        return (
+            _SURRENDER_OBJECT_EN.match(after) is not None
+            or _SURRENDER_TERMS_EN.match(after) is not None
+            or _SURRENDER_REFUSED_EN.match(after) is not None
+        )
     if lang == "en" and text.startswith(_KILL_VERB_EN, start):
         return _KILL_OBJECT_EN.match(after) is not None
     if family == "injure" and _PATIENTS.match(after):

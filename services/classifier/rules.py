@@ -81,7 +81,16 @@ _RAID_CLAUSE: Final = re.compile(r"\b(?:when|as|after|while)\s+(?:[\w'-]+\s+){0,
 _RAIDED_BUILDING: Final = re.compile(
     r"\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w'-]+\s+){0,2}?(?:campus|school|house|home|hospital|mosque|church"
     r"|prison|jail|hotel|bank|embassy|parliament|court|stadium|office|restaurant|cafe|bus|train"
-    r"|camp|hideouts?)\b"
+    r"|camp|hideouts?|post|outpost|checkpoint|barracks)\b"
+)
+# What raiders do after storming a place: kill, abduct, loot, burn ("stormed the village, killing 12").
+_STORM_AR: Final = fold_pattern("اقتحم")
+_RAID_AFTER: Final = re.compile(
+    fold_pattern(
+        r"\b(?:killing|killed|abducting|abducted|kidnapping|kidnapped|looting|looted|torching|burning|burned"
+        r"|set fire)\b"
+        r"|(?<!\w)[وف]?(?:قتل|خطف|اختطف|أحرق|أضرم|نهب|أطلق\S* النار)\S*"
+    )
 )
 _TAKE: Final = frozenset(("took", "take", "takes"))  # "takes X from": X must be a place
 _FIGURATIVE_CONTEXT: Final = frozenset(("capture", "recapture", "lose", "surrender"))
@@ -362,6 +371,11 @@ def _not_territory(text: str, norm: Normalized, start: int, end: int, lang: str,
         _RAID_CLAUSE.search(norm.text, max(0, start - 40), start) or _RAIDED_BUILDING.match(norm.text, end)
     ):
         return True  # "killed when gunmen stormed a village", "stormed the campus": a raid, not a capture
+    if (
+        norm.text.startswith(("stormed", _STORM_AR), start)
+        and _RAID_AFTER.search(norm.text, end, min(len(norm.text), end + 150)) is not None
+    ):
+        return True  # "stormed the village, killing 12", "اقتحموا قرية ... وخطفوا 20": a raid
     if (
         family == "capture" and (norm.text.endswith(" over", start, end) or norm.text[start:end] in _TAKE)
     ) or (family == "lose" and norm.text.startswith("abandon", start)):

@@ -40,7 +40,7 @@ _TIME_WORDS: Final = fold_pattern(
     r"hours?|days?|weeks?|months?|years?|minutes?|am|pm|a\.m\.|p\.m\.|km\b(?!\s*(?:2|²))"
     r"|kilometers? (?:from|away|north|south|east|west)|miles?|ساعة|ساعات|يوم|يوما|أيام|أسبوع|أسابيع|شهر"
     r"|أشهر|شهور|سنة|سنوات|سنين|عام|عاما|أعوام|دقيقة|دقائق|صباحا|مساء|ظهرا"
-    r"|كيلومتر(?:ات)?(?! مربع)|كلم(?! مربع)"
+    r"|كيلومتر(?:ات|ا)?(?! مربع)|كلم(?! مربع)|مترا|أمتار|ميلا|أميال"
 )
 # Either of `^\s*<date>` and `^\s*<duration or distance>` in one call. No branch can start with a
 # space, so the leading spaces are taken possessively (`\s*+`), and the word lists are regrouped by

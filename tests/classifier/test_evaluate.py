@@ -25,6 +25,7 @@ BLIND10 = Path(__file__).parent / "fixtures" / "heldout_blind10.jsonl"
 BLIND11 = Path(__file__).parent / "fixtures" / "heldout_blind11.jsonl"
 BLIND12 = Path(__file__).parent / "fixtures" / "heldout_blind12.jsonl"
 BLIND13 = Path(__file__).parent / "fixtures" / "heldout_blind13.jsonl"
+BLIND14 = Path(__file__).parent / "fixtures" / "heldout_blind14.jsonl"
 REVIEW13 = Path(__file__).parent / "fixtures" / "review_recall13.jsonl"
 
 
@@ -195,3 +196,11 @@ def test_developments_beside_background_cues_keep_their_labels() -> None:
     for record in _load(REVIEW13):
         result = classify(str(record["text"]), str(record["lang"]), WRITTEN)
         assert set(record["labels"]) <= set(result.labels), record["id"]  # type: ignore[arg-type]
+
+
+def test_fourteenth_blind_set_meets_targets() -> None:
+    """A week of an email digest (headline and first paragraph of each story, some whole articles), by
+    two independent annotators, written after the thirteenth set's fixes (first blind score: labels F1
+    en 0.943 / ar 0.923, figures 0.949, negatives flagged 11.1 %: en 4.5 %, ar 17.4 %; its families were
+    then fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND14)

@@ -1427,3 +1427,62 @@ def test_set13_things_that_fell_offers_and_graves(text: str) -> None:
 @pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_13], ids=[t[0] for t in FIGURES_13])
 def test_set13_figures(text: str, expected: list[tuple[str, float]]) -> None:
     assert _figures(text) == expected
+
+
+# Set 14: raids, refusals, a fire brought under control, false reports denied, a kill zone.
+NOT_NEWS_14 = [
+    ("en-stormed-a-post", "Jihadists stormed an army outpost near Djibo on Sunday."),
+    (
+        "en-stormed-then-killed",
+        "Gunmen stormed the village of Kadisau, killing residents and torching homes.",
+    ),
+    ("ar-stormed-then-abducted", "مسلحون على دراجات نارية اقتحموا قرية في منطقة مارو وخطفوا عددا من السكان"),
+    ("en-surrender-not-on-the-table", "Rebel leader: 'Surrender is not on the table'"),
+    ("ar-fire-under-control", "سقطت مسيرة قرب خزان للنفط ما أدى إلى حريق جرت السيطرة عليه من دون إصابات"),
+    (
+        "ar-false-information-denied",
+        "نفى الجيش «المعلومات المغلوطة» المتداولة على مواقع التواصل عن انسحاب قواته من بلدة ليري",
+    ),
+    ("ar-to-attempt", "الكرملين يحشد قواته لمحاولة السيطرة على ما تبقى من المقاطعة"),
+    ("ar-kill-zone", "تحليل: «منطقة القتل» التي تغطيها المسيرات باتت تمتد لأكثر من 20 كيلومترا خلف الجبهة"),
+]
+STILL_NEWS_14 = [
+    (
+        "en-entered-after-withdrawal",
+        "Government forces enter Tabqa after SDF withdrawal under deal",
+        "territorial_change",
+    ),
+    (
+        "en-moved-into-after-pullout",
+        "Army units moved into the town on Saturday, hours after rebel fighters pulled out.",
+        "territorial_change",
+    ),
+]
+FIGURES_14 = [
+    ("ar-finished-off", "أعلن الجيش أن وحداته قضت على 25 «إرهابيا» في هجوم مضاد", [("killed", 25.0)]),
+    (
+        "ar-two-policemen",
+        "قتل المسلحون 9 أشخاص بينهم شرطيان في هجوم على البلدة",
+        [("killed", 2.0), ("killed", 9.0)],
+    ),
+    (
+        "en-one-of-them-critically",
+        "The strike killed two and injured five others, one of them critically.",
+        [("injured", 5.0), ("killed", 2.0)],
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_14], ids=[t[0] for t in NOT_NEWS_14])
+def test_set14_raids_refusals_fires_and_denied_reports(text: str) -> None:
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "label"), [t[1:] for t in STILL_NEWS_14], ids=[t[0] for t in STILL_NEWS_14])
+def test_set14_entering_after_a_withdrawal(text: str, label: str) -> None:
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_14], ids=[t[0] for t in FIGURES_14])
+def test_set14_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert _figures(text) == expected
