@@ -23,11 +23,11 @@ __all__ = [
     "dated_background",
     "dated_when",
     "fresh",
+    "inquest_at",
     "old_year_after",
     "past_period",
     "same_clause",
     "stale_sentence",
-    "trial_at",
     "war_scale",
     "war_toll",
     "war_toll_background",
@@ -300,9 +300,9 @@ def aside_before(before: str) -> bool:
     return rest.endswith(",") and len(rest) > 1 and rest[-2].isalnum()
 
 
-# A trial is about past killings: "Trial opens over 2018 La Saline massacre that killed 71", "بدأت أولى
-# جلسات محاكمة 14 متهما بانتهاكات ... والتي وثقت اللجنة مقتل 1400 شخص خلالها".
-_TRIAL: Final = WordScanner(
+# A trial, a verdict or an exhumation is about past killings: "Trial opens over 2018 La Saline massacre
+# that killed 71", "بدأت أولى جلسات محاكمة 14 متهما ... والتي وثقت اللجنة مقتل 1400 شخص خلالها".
+_INQUEST: Final = WordScanner(
     dispatch(
         fold_pattern(
             r"trials?|tribunal|court-martial|[وف]?(?:ال)?محاكم(?:ة|ات)\S*|[وف]?[يت]حاكم\S*"
@@ -316,7 +316,7 @@ _TRIAL: Final = WordScanner(
 )
 
 
-_TRIAL_STEMS: Final = (
+_INQUEST_STEMS: Final = (
     "tri",
     "court",
     "grave",
@@ -325,13 +325,13 @@ _TRIAL_STEMS: Final = (
 )
 
 
-def trial_at(text: str, s0: int, s1: int) -> int:
-    """Where text[s0:s1] first names a trial or a court's verdict, else -1: the killings after it in the
-    sentence are what the trial is about."""
+def inquest_at(text: str, s0: int, s1: int) -> int:
+    """Where text[s0:s1] first names a trial, a court's verdict or an exhumation, else -1: the killings
+    after it in the sentence are what it is about."""
     sentence = text[s0:s1]
-    if not any(stem in sentence for stem in _TRIAL_STEMS):
-        return -1  # every _TRIAL match holds one: the common case, decided in C
-    return _TRIAL.search(text, s0, s1)
+    if not any(stem in sentence for stem in _INQUEST_STEMS):
+        return -1  # every _INQUEST match holds one: the common case, decided in C
+    return _INQUEST.search(text, s0, s1)
 
 
 # A toll of thousands without a count, in the body of an article, recalls a war ("the UN says thousands
@@ -384,7 +384,7 @@ def _vague_toll(text: str, start: int, end: int, at: int) -> bool:
     between = text[lo:hi]
     return (
         not _counted(text, at)
-        and not any(c in between for c in ",،;؛")
+        and _CLAUSE_BREAK.search(between) is None
         and not any(c.isdigit() for c in between)
     )
 
@@ -394,11 +394,9 @@ def _counted(text: str, at: int) -> bool:
     return any(n.start < at < n.end for n in find_numbers(text, max(0, at - 20), at + 8))
 
 
-# "ضحايا الإبادة التي ارتكبها التنظيم في آب 2014، حين قتل وخطف الآلاف", "in August 2014, when IS fighters
-# killed thousands": a when-clause that dates its event by the year before it.
-# "after insurgents overran Palma in March 2021 in an attack that killed dozens", "منذ هجوم بالما في
-# آذار/مارس 2021، الذي قتل فيه العشرات", "الهجوم على حاجز في آذار الماضي، الذي أسفر عن مقتل": a when- or
-# relative clause right after an old date describes the dated event.
+# A when- or relative clause right after an old date describes the dated event: "in August 2014, when IS
+# fighters killed thousands", "overran Palma in March 2021 in an attack that killed dozens", "في آذار
+# الماضي، الذي أسفر عن مقتل", "في آب 2014، حين قتل وخطف الآلاف".
 _WHEN_AFTER_YEAR: Final = re.compile(
     fold_pattern(
         r"(?:((?:19|20)\d\d)|(?<!\w)(?:شهر )?(?:" + _MONTHS_AR + r")(?:/(?:" + _MONTHS_AR + r"))? الماضي)"
@@ -475,5 +473,4 @@ def past_period(text: str, s0: int, s1: int) -> int:
 
 def same_clause(text: str, a: int, b: int) -> bool:
     """No comma, semicolon or colon between positions a and b (in either order)."""
-    between = text[min(a, b) : max(a, b)]
-    return not any(c in between for c in ",،;؛:")
+    return _CLAUSE_BREAK.search(text, min(a, b), max(a, b)) is None

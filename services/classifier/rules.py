@@ -20,11 +20,11 @@ from .background import (
     anniversary_at,
     dated_when,
     fresh,
+    inquest_at,
     old_year_after,
     past_period,
     same_clause,
     stale_sentence,
-    trial_at,
     war_scale,
     war_toll,
 )
@@ -213,9 +213,9 @@ class _SentenceContext:
             return True
         if s0 >= self.body_start and self.stale(sent):
             return True  # an old year and no fresh time anchor, in the body of an article: background
-        trial, anniversary, tally = self.cues(sent)
-        if family in _KILLINGS and 0 <= trial < start:
-            return True  # the killings a trial is about
+        inquest, anniversary, tally = self.cues(sent)
+        if family in _KILLINGS and 0 <= inquest < start:
+            return True  # the killings a trial or a mass grave is about
         if 0 <= anniversary < start and (anniversary < s0 or same_clause(self.text, anniversary, start)):
             return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
         if tally >= 0 and same_clause(self.text, tally, start if tally < start else end):
@@ -255,9 +255,9 @@ class _SentenceContext:
         return m.start() < start or (self.lang == "en" and _OBJECT_AFTER.match(self.text, end) is None)
 
     def cues(self, sent: int) -> tuple[int, int, int]:
-        """Where the sentence names a trial (background.trial_at) and an anniversary (anniversary_at, from
-        the sentence before it when that is on the same line: "في ذكراها الحادية عشرة.. ناجون يروون"), and
-        where it tallies a past period of years (past_period)."""
+        """Where the sentence names a trial or a mass grave (background.inquest_at), an anniversary
+        (anniversary_at, from the sentence before it across a headline's "..": "في ذكراها الحادية عشرة..
+        ناجون يروون") and a tally of past years (past_period)."""
         if sent not in self._cues:
             s0, s1 = self._span(sent)
             prev = self.starts[sent - 1] if sent else s0
@@ -266,7 +266,7 @@ class _SentenceContext:
                 prev if "\n" not in self.text[prev:s0] and self.text[prev:s0].rstrip().endswith(_DOTS) else s0
             )
             self._cues[sent] = (
-                trial_at(self.text, s0, s1),
+                inquest_at(self.text, s0, s1),
                 anniversary_at(self.text, lo, s0, s1),
                 past_period(self.text, s0, s1),
             )
