@@ -241,7 +241,7 @@ _WAR_RELATIVE: Final = re.compile(
     fold_pattern(
         # "the war between the army and the RSF, which erupted in April 2023 and has killed"
         r"\b(?:war|conflict|insurgency|uprising)(?:\s+between\s+[^,.;]{0,60})?\s*,?\s+(?:which|that)\s+"
-        r"(?:[^,.;]{0,50}?\s+and\s+)?(?:(?:has|had|have)\s+)?"
+        r"(?:[^,.;]{0,50}?\s+and\s+)?(?:(?:has|had|have)\s+)?(?:seen\s+(?:[\w'-]+\s+){0,3})?"
         r"(?:(?:already|now|so far)\s+)?(?:left\s+(?:[\w,.-]+\s+){0,5})?$"
         r"|(?<!\w)(?:ال)?(?:حرب|نزاع|صراع)\S*\s+(?:\S+\s+){0,4}?(?:التي|الذي)\s+(?:\S+\s+){0,5}$"
     )

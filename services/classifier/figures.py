@@ -144,6 +144,7 @@ _THINGS: Final = _c(
     # tankers and livestock: "أحرقوا عشرين صهريجا", "صادرت 60 رأسا من الأغنام"
     r"|صهريج\S*|صهاريج|رأسا)(?!\w)"
 )
+_REJECTED: Final = re.compile(fold_pattern(r"(?:\bnot|(?<!\w)و?ليس)\s+$"))
 _PART_OF_WOUNDED: Final = re.compile(
     r"\s+of\s+(?:whom|them|the\s+(?:injured|wounded))\b[^.;]{0,50}?\b(?:remain|remained|are|were|is|was)\s+"
     r"(?:still\s+)?(?:in\s+(?:a\s+)?(?:hospital|critical|serious|intensive|stable)|hospitali[sz]ed)\b"
@@ -331,6 +332,8 @@ def _not_a_count(text: str, s0: int, n: NumberMatch) -> bool:
         return True
     if _THINGS.match(text, n.end, n.end + 50):
         return True
+    if _REJECTED.search(text, max(s0, n.start - 8), n.start):
+        return True  # "9 dead, not 7 as we posted earlier", "جنديان قتيلان، وليس أربعة قتلى": corrected
     if _PART_OF_WOUNDED.match(text, n.end, n.end + 80):
         return True  # "19 of whom remain in hospital", "two of the injured were in critical condition"
     if text[n.start - 1 : n.start] in _CURRENCY or _MONEY_AFTER.match(text, n.end):

@@ -56,7 +56,7 @@ _ADJ_AR: Final = WordScanner(
     + dispatch(
         fold_pattern(
             r"منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول"
-            r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار"
+            r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار|ملف"
             # determined to: "ماضية في بسط سيطرة الدولة"
             r"|ماضية في|ماض في|ماضون في|ماضيا في"
         )
@@ -156,7 +156,8 @@ _AFTER_CLAUSE_END: Final = re.compile(r"[,،;؛:.!?()]")
 # انسحاب القوات بأنها شائعات".
 _REPORTS_BEFORE: Final = re.compile(
     fold_pattern(
-        r"\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|news)\s+(?:of|that|about|on)\b"
+        # "the claim circulating this morning that ... is false"
+        r"\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|news)\s+(?:[\w-]+\s+){0,3}?(?:of|that|about|on)\b"
         r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+)?"
         r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w)"
     )
@@ -341,6 +342,7 @@ _STATUS_WORDS_AR: Final = frozenset(
 # "تسيطر عليها" with the pronoun right after the verb: the resumptive pronoun of a relative clause.
 _RESUMPTIVE_AR: Final = tuple(fold_pattern(w) for w in ("عليها", "عليه", "عليهم", "منها", "منه", "منهم"))
 _HEADLINE_WORDS: Final = 8
+_PLURAL_IMPERFECT_AR: Final = re.compile(fold_pattern(r"[يت]\S{2,}(?:ون|ان)$"))
 _BECAME_AR: Final = frozenset(
     fold_pattern(w)
     for w in ("بات", "باتت", "باتوا", "أصبح", "أصبحت", "أصبحوا", "صار", "صارت", "صاروا", "أضحت")
@@ -362,9 +364,13 @@ def _imperfect_is_status(text: str, start: int, end: int, sentence_start: int, l
     words = left.split()
     if words and words[-1] in _BECAME_AR:
         return False  # "باتوا يسيطرون على مطار غوما": they have come to control it
+    if text.startswith(_WA, start) and any(_PLURAL_IMPERFECT_AR.match(w) for w in words[1:3]):
+        # "مسلحون يقتحمون مدرسة ... فجر اليوم ويختطفون 25 طالبة": the headline's second verb
+        return False
     if not words or len(words) > _HEADLINE_WORDS:
         return True
-    return any(w in _STATUS_WORDS_AR or (w[1:] in _STATUS_WORDS_AR and w[0] in "وف") for w in words)
+    # "يقضي التفاهم بأن تتسلم الوزارة": ب before the complementiser too
+    return any(w in _STATUS_WORDS_AR or (w[1:] in _STATUS_WORDS_AR and w[0] in "وفب") for w in words)
 
 
 def _masdar_not_done(text: str, start: int, end: int, left: str) -> bool:

@@ -55,7 +55,7 @@ _PERSON_BEFORE_EN: Final = re.compile(
 _PERSON_OBJECT_AR: Final = re.compile(
     fold_pattern(
         # "part of" leads to the noun that decides: "جزءا من خسائرها" (not a place), "جزءا من مدينة" (a place)
-        r"^\s*(?:\S+\s+)?(?:(?:أكثر من|نحو|حوالي)\s+)?(?:\d[\d,.]*\s+)?(?:جزءا? من\s+)?"
+        r"^\s*(?:\S+\s+)?(?:(?:أكثر من|نحو|حوالي)\s+)?(?:\d[\d,.]*\s+(?:من\s+)?)?(?:جزءا? من\s+)?(?:ال)?"
         r"(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
         # people freed: "حررت القوات 12 مختطفا"
         r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*|مواشي\S*|ماشية|أغنام|قطعان"
@@ -258,6 +258,7 @@ _NON_CONFLICT_EN: Final = WordScanner(
         r"|malnutrition|malnourished|famine|starvation|hunger|feeding cent(?:re|er)s?|nutrition\w*"
         r"|derail\w*|capsiz\w*|shipwrecks?|sank|sinks|sinking|drown\w*|stampedes?|collapsed?|collapses"
         r"|gas\s+(?:leak|explosion|cylinder)s?|accidents?|accidental(?:ly)?|electrocut\w*|food poisoning"
+        r"|(?:filling|petrol|gas|fuel) stations?"
         r"|overdoses?|plunged|ravine|road (?:accident|crash)|road safety|tankers?|brake failure|overturned"
         r"|infections?|bacteri\w*"
         r"|superbugs?)"

@@ -23,7 +23,8 @@ _SUBS_BOUNDED: Final = (
     "of whom",
     "of which",
     "among whom",
-    *(fold_pattern(w) for w in ("بينهم", "بينهن", "منهم", "منهن", "ضمنهم")),
+    # "مقتل 14 شخصا، هم 9 من عناصر الأمن و5 من المسلحين": the breakdown of the toll
+    *(fold_pattern(w) for w in ("بينهم", "بينهن", "منهم", "منهن", "ضمنهم", "هم")),
 )
 _SUBS_FREE: Final = (fold_pattern("من بين"),)
 

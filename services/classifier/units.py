@@ -114,6 +114,7 @@ _NAME_WORDS: Final = frozenset(
         "رحلة",
         "طريق",
         "مادة",
+        "إم",  # "إم 23": the M23 rebels
         # an Arabic ordinal before "عشرة/عشر" makes 11th..19th: "الفرقة الرابعة عشرة"
         "حادي",
         "حادية",
@@ -144,7 +145,7 @@ def _names_the_number(before: str) -> bool:
     words = before.split()
     if not words:
         return False
-    word = words[-1]
+    word = words[-1].lstrip("«\"'(")
     if word in _NAME_WORDS:
         return True
     if word.isascii():

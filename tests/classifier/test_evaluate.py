@@ -26,6 +26,7 @@ BLIND11 = Path(__file__).parent / "fixtures" / "heldout_blind11.jsonl"
 BLIND12 = Path(__file__).parent / "fixtures" / "heldout_blind12.jsonl"
 BLIND13 = Path(__file__).parent / "fixtures" / "heldout_blind13.jsonl"
 BLIND14 = Path(__file__).parent / "fixtures" / "heldout_blind14.jsonl"
+BLIND15 = Path(__file__).parent / "fixtures" / "heldout_blind15.jsonl"
 REVIEW13 = Path(__file__).parent / "fixtures" / "review_recall13.jsonl"
 
 
@@ -204,3 +205,12 @@ def test_fourteenth_blind_set_meets_targets() -> None:
     en 0.943 / ar 0.923, figures 0.949, negatives flagged 11.1 %: en 4.5 %, ar 17.4 %; its families were
     then fixed in general, so this set is no longer blind)."""
     _check_targets(BLIND14)
+
+
+def test_fifteenth_blind_set_meets_targets() -> None:
+    """Ten days of a conflict-monitoring Telegram channel and the local outlets it reposts (flashes,
+    tallies, corrections, denied rumours, whole articles), by two independent annotators, written after
+    the fourteenth set's fixes (first blind score: labels F1 en 0.951 / ar 0.889, figures 0.962, negatives
+    flagged 15.9 %: en 13.6 %, ar 18.2 %; its families were then fixed in general, so this set is no
+    longer blind)."""
+    _check_targets(BLIND15)

@@ -1486,3 +1486,72 @@ def test_set14_entering_after_a_withdrawal(text: str, label: str) -> None:
 @pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_14], ids=[t[0] for t in FIGURES_14])
 def test_set14_figures(text: str, expected: list[tuple[str, float]]) -> None:
     assert _figures(text) == expected
+
+
+# Set 15: a war that had seen, a false claim, a filling station, control kept, failed or asked about.
+NOT_NEWS_15 = [
+    (
+        "en-war-had-seen",
+        "Mediators hailed the deal as the end of a war that had seen the rebels seize two provincial capitals.",
+    ),
+    (
+        "en-claim-is-false",
+        "UPDATE — The claim circulating online that troops had withdrawn from Siversk is false, the army said.",
+    ),
+    ("en-filling-station", "Odesa: 2 dead after explosion at a petrol station, emergency service says"),
+    ("ar-keeps-control", "وفي المقابل، يحتفظ الجيش بسيطرته على معظم المحافظة"),
+    ("ar-unable", "وسط عجز الحكومة عن بسط سيطرتها الكاملة على المدينة"),
+    ("ar-question", "هل تتحول الغارات إلى سيطرة دائمة على الأرض؟"),
+    ("ar-file-of-withdrawal", "وناقش الوفد ملف انسحاب القوات من النقاط الحدودية"),
+    ("ar-freed-of", "الشرطة: تحرير 12 من الركاب المختطفين في عملية أمنية"),
+]
+STILL_NEWS_15 = [
+    (
+        "ar-enter-after-withdrawal",
+        "مقاتلون موالون للحكومة يدخلون بلدة روتشورو بعد انسحاب المتمردين منها",
+        "territorial_change",
+    ),
+    (
+        "ar-take-over-positions",
+        "وحدات من الجيش تتسلم مواقع قسد في بلدة الطبقة بعد انسحاب عناصرها صباح اليوم",
+        "territorial_change",
+    ),
+    (
+        "ar-second-headline-verb",
+        "مسلحون يهاجمون قرية في ولاية النيجر فجر اليوم ويختطفون 30 شخصا",
+        "casualty_update",
+    ),
+]
+FIGURES_15 = [
+    (
+        "en-corrected-figure",
+        "CORRECTION: the toll is 11 dead, not 8 as we posted earlier.",
+        [("killed", 11.0)],
+    ),
+    (
+        "ar-corrected-figure",
+        "تصويب: الحصيلة ثلاثة قتلى، وليس خمسة قتلى كما ورد في الخبر السابق",
+        [("killed", 3.0)],
+    ),
+    (
+        "ar-breakdown",
+        "وثق المرصد مقتل 12 شخصا، هم 7 من عناصر الأمن و5 من المسلحين",
+        [("killed", 5.0), ("killed", 7.0), ("killed", 12.0)],
+    ),
+    ("ar-m23-is-a-name", "مقاتلو «إم 23» يقتلون 4 مدنيين في قرية قرب غوما", [("killed", 4.0)]),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_15], ids=[t[0] for t in NOT_NEWS_15])
+def test_set15_status_failures_questions_and_false_claims(text: str) -> None:
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "label"), [t[1:] for t in STILL_NEWS_15], ids=[t[0] for t in STILL_NEWS_15])
+def test_set15_forms_that_report_a_development(text: str, label: str) -> None:
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_15], ids=[t[0] for t in FIGURES_15])
+def test_set15_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert _figures(text) == expected
