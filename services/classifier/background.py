@@ -20,10 +20,11 @@ __all__ = [
     "RELATIVE_AR",
     "anniversary_at",
     "aside_before",
+    "clause_start",
     "dated_background",
     "dated_when",
     "fresh",
-    "inquest_at",
+    "inquests",
     "old_year_after",
     "past_period",
     "same_clause",
@@ -143,7 +144,7 @@ _FRESH: Final = WordScanner(
 # ("وكانت قوات النظام قد قصفت ..."), "at the time", "آنذاك", "حينها".
 _THEN: Final = re.compile(
     fold_pattern(
-        r"^\s*[وف]?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,6}?قد\s"
+        r"^\s*[وف]?(?:كان|كانت|كانوا)\s+(?:\S+\s+){0,24}?قد\s"
         r"|\bat the time\b|\bthat year\b|\bduring the (?:[\w-]+ )?(?:siege|war|occupation)\b"
         r"|(?<!\w)(?:آنذاك|حينها|حينذاك|وقتها|في حينه)(?!\w)"
     )
@@ -325,13 +326,18 @@ _INQUEST_STEMS: Final = (
 )
 
 
-def inquest_at(text: str, s0: int, s1: int) -> int:
-    """Where text[s0:s1] first names a trial, a court's verdict or an exhumation, else -1: the killings
-    after it in the sentence are what it is about."""
+def inquests(text: str, s0: int, s1: int) -> tuple[int, ...]:
+    """Where text[s0:s1] names a trial, a court's verdict or an exhumation: the killings after one in its
+    clause are what it is about ("مقبرة جماعية جديدة، يعتقد أنها تضم رفات عشرات الضحايا")."""
     sentence = text[s0:s1]
     if not any(stem in sentence for stem in _INQUEST_STEMS):
-        return -1  # every _INQUEST match holds one: the common case, decided in C
-    return _INQUEST.search(text, s0, s1)
+        return ()  # every _INQUEST match holds one: the common case, decided in C
+    found = []
+    at = _INQUEST.search(text, s0, s1)
+    while at >= 0:
+        found.append(at)
+        at = _INQUEST.search(text, at + 1, s1)
+    return tuple(found)
 
 
 # A toll of thousands without a count, in the body of an article, recalls a war ("the UN says thousands
@@ -366,7 +372,7 @@ def war_scale(text: str, start: int, end: int, s0: int, s1: int) -> bool:
     return war and not fresh(text, s0, s1)
 
 
-_CLAUSE_BREAK: Final = re.compile(r"[;؛:،]|,(?!\d)")  # not the comma of "380,000"
+_CLAUSE_BREAK: Final = re.compile(r"[;؛:،–—]|,(?!\d)")  # not the comma of "380,000"
 
 
 def _clause_around(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -403,8 +409,8 @@ _WHEN_AFTER_YEAR: Final = re.compile(
         r"(?:\s+[^\s,،.]+){0,4}?\s*[,،]?\s+"
         # not "that" after a verb of saying: "an investigation in May 2022 concluded that the strike killed"
         r"(?:(?<!said )(?<!says )(?<!concluded )(?<!found )(?<!reported )(?<!confirmed )(?<!announced )"
-        r"(?<!showed )(?<!stated )(?<!claimed )that|حين|عندما|حينما|when|which|الذي|التي)"
-        r"\s+(?:[^\s,،.]+\s+){0,4}$"
+        r"(?<!showed )(?<!stated )(?<!claimed )that|حين|عندما|حينما|when|which|و?الذي|و?التي)"
+        r"\s+(?:[^\s,،.]+\s+){0,6}$"
     )
 )
 
@@ -417,12 +423,16 @@ def dated_when(text: str, start: int, sentence_start: int, year: int) -> bool:
     or "last <month>"."""
     lo = max(sentence_start, start - 90)
     window = text[lo:start]
-    if fresh(text, start, min(len(text), start + 80)):
-        return False  # "which the army captured in 2022 and which fell back into their hands on Tuesday"
     if "19" not in window and "20" not in window and _LAST_AR not in window:
         return False  # no year and no "الماضي": the common case
     m = _WHEN_AFTER_YEAR.search(text, lo, start)
-    return m is not None and (m.group(1) is None or int(m.group(1)) < year - _RECENT_YEARS)
+    # any year before this one: a relative clause of a dated event is its background ("سيطرة الدعم السريع
+    # على المدينة في أكتوبر 2025، والتي قالت الأمم المتحدة إن آلاف المدنيين قتلوا خلالها")
+    if m is None or (m.group(1) is not None and int(m.group(1)) >= year):
+        return False
+    # a fresh time in the clause dates it anew: "which the army captured in 2022 and which fell back into
+    # their hands on Tuesday", "التي سقطت عام 2023، والتي استعادها الجيش صباح الأحد بعد اشتباكات قتل فيها"
+    return not fresh(text, m.start(), min(len(text), start + 80))
 
 
 # An anniversary frames what follows as the past, across a headline's ".." too: "في ذكراها الحادية
@@ -469,6 +479,14 @@ def past_period(text: str, s0: int, s1: int) -> int:
         return -1  # every _PAST_PERIOD match holds one of these
     m = _PAST_PERIOD.search(text, s0, s1)
     return m.start() if m is not None and not fresh(text, s0, s1) else -1
+
+
+def clause_start(text: str, s0: int, start: int) -> int:
+    """Where the clause holding `start` begins, after the last comma, semicolon, colon or dash from s0."""
+    last = s0
+    for m in _CLAUSE_BREAK.finditer(text, s0, start):
+        last = m.end()
+    return last
 
 
 def same_clause(text: str, a: int, b: int) -> bool:

@@ -56,7 +56,7 @@ _ADJ_AR: Final = WordScanner(
     + dispatch(
         fold_pattern(
             r"منذ|قبل|لمنع|معركة|معركه|حملة|عملية|هجوم|هجوما|بهدف|سعيا|محاولة|مفاوضات|محادثات|بشأن|حول"
-            r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار|ملف"
+            r"|بحث|بحثت|يبحث|تبحث|ناقش|ناقشت|يناقش|تناقش|مناقشة|مقابل|شعار|ملف|فكرة"
             # determined to: "ماضية في بسط سيطرة الدولة"
             r"|ماضية في|ماض في|ماضون في|ماضيا في"
         )
@@ -135,7 +135,9 @@ _INCLUDES_BEFORE: Final = re.compile(
     fold_pattern(r"(?<!\w)(?:يتضمن|تتضمن|يشمل|تشمل)\s+$|(?<!\w)بما (?:يشمل|في ذلك)\s")
 )
 _NOMINAL_AR: Final = re.compile(
-    fold_pattern(r"[وفبلك]?(?:ال)?(?:سقوط|تحرير|استعادة|سيطرة|استيلاء|انسحاب|استسلام|تسليم|استرجاع|إعادة)")
+    fold_pattern(
+        r"[وفبلك]?(?:ال)?(?:سقوط|تحرير|استعادة|سيطرة|استيلاء|انسحاب|استسلام|تسليم|استرجاع|إعادة|تطهير)"
+    )
 )
 # Future verbs that make a prediction of a nominal trigger ("سيفتح", "ستؤدي", "سيمهد").
 _FUTURE_VERBS_AR: Final = r"(?:فتح|مهد|ؤدي|كون|شكل|غير|عني|تيح|سمح|منح|عزز|قطع|حرم|فقد|ضع|جعل)"
@@ -157,7 +159,7 @@ _AFTER_CLAUSE_END: Final = re.compile(r"[,،;؛:.!?()]")
 _REPORTS_BEFORE: Final = re.compile(
     fold_pattern(
         # "the claim circulating this morning that ... is false"
-        r"\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|news)\s+(?:[\w-]+\s+){0,3}?(?:of|that|about|on)\b"
+        r"\b(?:reports?|claims?|rumou?rs?|allegations?|accounts?|news)\s+(?:[\w-]+\s+){0,4}?(?:of|that|about|on)\b"
         r"|(?<!\w)[وف]?(?:ال)?(?:تقارير|أنباء|اخبار|أخبار|ادعاءات|مزاعم|شائعات|روايات)\s+(?:\S+\s+)?"
         r"(?:عن|بشأن|حول|تفيد|بأن|أن)(?!\w)"
     )
@@ -166,7 +168,7 @@ _DENIED_AFTER: Final = re.compile(
     fold_pattern(
         r"\bas\s+(?:(?:mere|pure|baseless|false|unfounded)\s+)?(?:rumou?rs?|false|baseless|fabricat\w*|fake"
         r"|untrue|propaganda|lies|groundless|unfounded|nonsense|disinformation)\b"
-        r"|\b(?:was|were|is|are)\s+"
+        r"|\b(?:was|were|is|are)\s+[\"“']?"
         r"(?:(?:pure|mere|simply|nothing but|totally|completely|utterly|entirely)\s+)?"
         r"(?:false|untrue|baseless|unfounded|fake|fabricated|propaganda|lies|nonsense|disinformation|rumou?rs?)\b"
         r"|\bcall(?:ing|ed|s)?\s+(?:them|it|the\s+(?:reports?|claims?))\s+[\"'“]?(?:(?:a|an|pure|mere)\s+)?"
@@ -385,6 +387,8 @@ def _masdar_not_done(text: str, start: int, end: int, left: str) -> bool:
     last = last[last.rfind(" ") + 1 :]
     if (last[:1] == _SIN or last[1:2] == _SIN) and _FUTURE_BEFORE_AR.search(head, max(0, len(head) - 24)):
         return True  # "ستستعيد السيطرة على": a future verb governs the masdar
+    if _UNTIL_BEFORE_AR.search(left, max(0, len(left) - 16)):
+        return True  # "حتى «تطهير آخر شبر من أرض العراق»": a goal
     if (
         _WITHOUT_AR in left
         and not text.startswith(_WA, start)  # "دخول مدينة حمص دون قتال واستسلام مئات الجنود": a new conjunct
@@ -394,6 +398,18 @@ def _masdar_not_done(text: str, start: int, end: int, left: str) -> bool:
     if (_KUL in left or _AYY in left) and _GENERIC_AR.search(left):
         return True  # "لكل من يقوم بتسليم نفسه": anyone who would
     return _INCLUDES_BEFORE.search(left) is not None  # "اتفاق يتضمن انسحاب القوات": a deal's terms
+
+
+def _clause_left_ar(text: str, start: int, sentence_start: int, nominal: bool) -> str:
+    """The clause before an Arabic trigger: a past verb after "، و" opens its own ("أحبطت القوات محاولة
+    تسلل، وقتل 5 من المهاجمين"); a masdar after إلى is the object of a call or a wish whose verb may open a
+    long subject ("دعا قائد ... من تبقى من عناصر التنظيم إلى «تسليم أنفسهم»"), so look further back."""
+    left = _clause_left(text, start, sentence_start)
+    if not nominal and text.startswith(_WA, start) and left.rstrip().endswith("،"):
+        return ""
+    if nominal and left.rstrip(_QUOTES).endswith(_ILA):
+        return _clause_left(text, start, sentence_start, wide=True)
+    return left
 
 
 def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
@@ -406,12 +422,8 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         and _imperfect_is_status(text, start, end, sentence_start, imperfect.group("lam") is not None)
     ):
         return True
-    left = _clause_left(text, start, sentence_start)
     nominal = _NOMINAL_AR.match(text, start, end) is not None
-    if nominal and left.rstrip(_QUOTES).endswith(_ILA):
-        # "دعا قائد ... من تبقى من عناصر التنظيم إلى «تسليم أنفسهم»": a masdar after إلى is the object of a
-        # call or a wish whose verb may open a long subject; look further back.
-        left = _clause_left(text, start, sentence_start, wide=True)
+    left = _clause_left_ar(text, start, sentence_start, nominal)
     if nominal and _SAYTARA in text[start:end] and _RECIPROCAL_AR.found_in(left):
         return True  # "تتبادل الميليشيات والجيش السيطرة على الطرق": control changing hands, no event
     r0, r1, r2, r3, r4, r5 = RELATIVE_AR  # every relative cue holds one: quick tests before the regexes
@@ -425,7 +437,7 @@ def _negated_ar(text: str, start: int, end: int, sentence_start: int) -> bool:
         return True  # "متهم بالمشاركة في قتل 27", "في ذكرى تحرير المدينة", "بعد 10 سنوات من سيطرة"
     if (
         _AR_PURPOSE.match(text[start:end])
-        or _ADJ_AR.found_in(left, text)
+        or (_ADJ_AR.found_in(left, text) and not _AGAINST_TOLL_AR.match(text, start, end))
         # "48 ساعة لتسليم أسلحتها والاستسلام": coordinated with a purpose
         or (nominal and text.startswith(_WA, start) and _PURPOSE_BEFORE_AR.search(left, len(left) - 40))
     ):
@@ -572,7 +584,7 @@ _COURT_OR_PAST_EN: Final = WordScanner(
     dispatch(
         r"(?:charged|accused|convicted|indicted|guilty|suspected|suspects|acquitted|charges?|trial|tried|jailed"
         r"|prosecuted|arrest(?:s|ed)?|detained|wanted|innocent)\s+(?:with|of|for|over|in)\s+(?:[\w'-]+\s+){0,3}$"
-        r"|anniversary\b|commemorat\w*|memorial\b"
+        r"|commemorat\w*|memorial\b"
         # "survivors recall how gunmen killed 130 people": a story of the past retold
         r"|(?:recall\w*|recount\w*|remember\w*)\s+how\s+(?:[\w'-]+\s+){0,3}$|years?\s+(?:after|since)\s+(?:[\w'-]+\s+){0,3}$|(?:years|decades?)\s+on\b"
     )
@@ -587,7 +599,7 @@ _COURT_OR_PAST_AR: Final = WordScanner(
             )
             + r"(?: \S+){0,3}\s*$",
             # an anniversary, a commemoration: "لاستذكار ضحايا الإبادة"
-            fold_pattern(r"[وفبل]?(?:ال)?(?:ذكرى|ذكرا|استذكار|تأبين)(?:ها|ه)?(?!\w)|[وف]?[يتا]ستذكر\S*"),
+            fold_pattern(r"[وفبل]?(?:ال)?(?:استذكار|تأبين)(?:ها|ه)?(?!\w)|[وف]?[يتا]ستذكر\S*"),
             # "ناجون يروون كيف قتل المسلحون": the past retold
             fold_pattern(r"[وف]?(?:[يت]روون|[يت]روي|روى|روت|[يت]ستعيدون|[يت]تذكرون) كيف(?: \S+){0,3}\s*$"),
             fold_pattern(
@@ -598,6 +610,9 @@ _COURT_OR_PAST_AR: Final = WordScanner(
     )
 )
 _QUOTES: Final = " «\"'“"
+# "مقابل مقتل أربعة جنود": a toll set against another, not a deal's term
+_AGAINST_TOLL_AR: Final = re.compile(fold_pattern(r"(?:مقتل|إصابة|استشهاد|سقوط)"))
+_UNTIL_BEFORE_AR: Final = re.compile(fold_pattern(r"(?<!\w)حتى\s*[«\"]?\s*$"))
 _WITHOUT_AR: Final = fold_pattern("دون")
 _SINCE_AR: Final = fold_pattern("منذ")
 _WHAT_AR: Final = fold_pattern("ما ")

@@ -267,6 +267,9 @@ def _glued(text: str, start: int, stop: int, spans: list[tuple[int, int]]) -> li
     return out
 
 
+_VAGUE_THOUSANDS: Final = frozenset(normalize_text(w) for w in ("آلاف", "الآلاف", "ألوف", "وآلاف", "بآلاف"))
+
+
 def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMatch]:
     """Every number in text[start:end] (already normalised), with absolute positions.
 
@@ -279,6 +282,8 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
     ascii_only = text.isascii()  # a flag of the string: free
     for s0, m in (_WORDY_SCAN_ASCII if ascii_only else _WORDY_SCAN).finditer(text, start, stop):
         spans.append((s0, m.end()))
+        if not ascii_only and text[s0 : m.end()] in _VAGUE_THOUSANDS:
+            continue  # "آلاف المدنيين": thousands, no count
         value = _value(m)
         if value is not None:
             out.append(NumberMatch(s0, m.end(), value))
@@ -311,7 +316,9 @@ _ONE_BEFORE_EN: Final = re.compile(
 _INCLUDING_ONE_EN: Final = re.compile(r"\bincluding\s+(?P<one>an?)\s+(?:[\w-]+\s+)?" + _PERSON_EN + r"\b")
 _PERSON_AR: Final = (
     r"(?:طفل|طفلة|شاب|شابة|رجل|امرأة|سيدة|مسن|مسنة|فتى|فتاة|مدني|مواطن|مواطنة|جندي|ضابط|عنصر|مقاتل|مسلح"
-    r"|شخص|حارس|صحفي|مسعف|طبيب|ممرض|مزارع|راع|عامل|سائق|طالب|طالبة|قيادي|قائد|شرطي|عسكري|مستوطن|رهينة)"
+    r"|شخص|حارس|صحفي|مسعف|طبيب|ممرض|مزارع|راع|عامل|سائق|طالب|طالبة|قيادي|قائد|شرطي|عسكري|مستوطن|رهينة"
+    # a relative or "a third": "مقتل طفل وإصابة والدته", "مقتل عنصرين وإصابة ثالث"
+    r"|والده|والدته|والدها|والدتها|شقيقه|شقيقها|زوجته|زوجها|ابنه|ابنها|ابنته|ابنتها|ثالث|رابع)"
     r"ا?(?![^ .،,])"
 )
 _ONE_AFTER_AR: Final = re.compile(fold_pattern(rf" (?:(?P<one>أحد|إحدى) (?=ال)|(?={_PERSON_AR}))"))

@@ -24,9 +24,12 @@ _PERSON_OBJECT_EN: Final = re.compile(
     # up to three words of the object's noun phrase: not a preposition or conjunction, which would
     # end the object ("took over the town after rebel fighters withdrew")
     r"(?:(?!(?:after|before|from|in|on|at|as|when|while|and|with|by|near|to|into|following|during|amid"
-    r"|once|where|until)\b)[\w,.-]+\s+){0,3}?"
+    # (a comma ends it too, except in a number: "seized 2,000 rifles", not "seize Lalibela, residents say")
+    r"|once|where|until)\b)[\w.-]+(?:,\d+)*\s+){0,3}?"
     r"(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|weapons|ammunition"
     r"|vehicles|tanks|rifles|drugs|suspects|people|civilians|hostages|troops|jihadists|insurgents"
+    # people seized: "fighters seized 14 women who had left a camp"
+    r"|women|men|children|girls|boys|villagers|farmers|students|passengers|travell?ers|worshippers|residents"
     r"|title|trophy|cup|championship|league|award|medals?|hearts?|attention|imagination|footage|images?"
     r"|market(?!\s+(?:towns?|city|village))|votes?|seats?|share|momentum|match|game|race|tournament|final|lead"
     r"|initiative|ball"
@@ -46,10 +49,13 @@ _PERSON_BEFORE_EN: Final = re.compile(
     r"\b(?:fighters|militants|soldiers|members|prisoners|commanders?|leaders?|pilots?|suspects|people"
     r"|civilians|hostages|troops|jihadists|insurgents|journalists|workers|men|women|children|officers"
     r"|policemen|sailors|crew|tourists|nationals|citizens|students|villagers|residents|drivers|passengers"
-    r"|farmers|traders|staff|employees|aid workers|him|her|them)\s+"
+    r"|farmers|traders|staff|employees|aid workers|him|her|them"
+    # materiel: "weapons it said had been seized"
+    r"|weapons|arms|ammunition|equipment|vehicles)\s+"
     # a passive auxiliary: "were captured", "had been seized", "were reportedly captured"; "troops have
     # captured" is an active perfect and keeps its place object
-    r"(?:(?:who|that)\s+)?(?P<aux>(?:(?:had|have|has)\s+)?(?:were|was|are|is|being|been)\s+"
+    r"(?:(?:who|that|which|it said|they said)\s+)?"
+    r"(?P<aux>(?:(?:had|have|has)\s+)?(?:were|was|are|is|being|been)\s+"
     r"(?:(?:reportedly|later|also)\s+)?)?$"
 )
 _PERSON_OBJECT_AR: Final = re.compile(
@@ -59,8 +65,9 @@ _PERSON_OBJECT_AR: Final = re.compile(
         r"(?:أسلحة|ذخائر|آليات|دبابة|دبابات|مستودع|مخزن|عناصر|مقاتلين|مسلحين"
         # people freed: "حررت القوات 12 مختطفا"
         r"|مختطف\S*|رهائن|رهينة|أسرى|أسير\S*|محتجز\S*|معتقل\S*|مواشي\S*|ماشية|أغنام|قطعان"
-        # people freed: "تحرير 18 شخصا"
-        r"|شخص\S*|أشخاص|مواطن\S*|مدني\S*|نساء|أطفال|طالب\S*|تلميذ\S*|تلاميذ|ركاب|راكب\S*"
+        # people freed, after their number: "تحرير 18 شخصا" (not "مدينة ود مدني")
+        r"|(?<=\d )(?:من )?(?:ال)?(?:شخص\S*|أشخاص|مواطن\S*|مدني\S*|نساء|أطفال|طالب\S*|تلميذ\S*|تلاميذ"
+        r"|ركاب|راكب\S*)"
         # mines cleared: "ينتزع أكثر من 1200 لغم"
         r"|لغم|ألغام|ذخيرة|عبوة|عبوات"
         # not an area: a match, a market, a fire, power
@@ -77,7 +84,7 @@ _PERSON_OBJECT_AR: Final = re.compile(
         r"|شاحنة|شاحنات|سفينة|سفن|ناقلة|أموال|ممتلكات|مساعدات|شحنة|شحنات|أطنان|طن|مخدرات)(?!\w)"
     )
 )
-_FIRE_BEFORE_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:ال)?(?:حريق|حرائق|نيران)(?!\w)[^.،,]*$"))
+_FIRE_BEFORE_AR: Final = re.compile(fold_pattern(r"(?<!\w)(?:ال)?(?:حريق|حرائق)(?!\w)[^.،,]*$"))
 _MEMORIES_AR: Final = re.compile(fold_pattern(r"(?:\s+\S+){0,3}?\s+(?:ال)?(?:ذكريات|ذكرى)(?!\w)"))
 # "خسر المنتخب أمام نظيره", "خسرت الليرة 5% من قيمتها": a defeat in a match or a vote, a loss in value.
 _LOST_GAME_AR: Final = re.compile(
@@ -271,7 +278,7 @@ _CONFLICT_EN: Final = WordScanner(
         r"|drones?|artillery|mortars?|attack\w*|gunm[ae]n|gunfire|gunshots?|shot|shooting|snipers?|fire\s+from"
         r"|opened\s+fire|land\s?mines?|mines?\s+explo\w*|unexploded|ordnance|ieds?|explosives?|suicide"
         # not "war", "battle" or "combat": "quake kills 50 in war-torn Syria", "losing the war on superbugs"
-        r"|militants?|insurgents?|jihadists?|clashes|fighting|warplanes?|ambush\w*|massacr\w*"
+        r"|militants?|insurgents?|jihadists?|clashes|fighting|warplanes?|aircraft|ambush\w*|massacr\w*"
         r"|militias?|terror\w*|shot\s+down|hostilities|offensive|siege|shelled|sniper)"
     )
     + r"\b"
@@ -360,7 +367,7 @@ _CIVIL_AR: Final = WordScanner(
     + _dispatch_ar(
         r"(?:منتخب|مباراة|مباريات|شوط|دوري|كأس|بطولة|تصفيات|ملعب|بهدفين|نادي|مدرب|لاعب\S*"
         r"|جماهير|أسهم|بورصة|مبيعات|شركة|برلمان|انتخاب\S*|مقعد\S*|مقاعد|نواب|ناخبين|موازنة|ليرة|دولار|عملة"
-        r"|مصرف|تضخم|ديربي|بثنائية|بثلاثية|برباعية|بخماسية)"
+        r"|مصرف|تضخم|ديربي|بثنائية|بثلاثية|برباعية|بخماسية|فوز\S*|الصدارة|صدارة)"
     )
     + r"(?!\w)"
 )
@@ -381,8 +388,13 @@ def non_conflict_deaths(text: str, s0: int, s1: int, lang: str) -> bool:
 def civilian_context(text: str, s0: int, s1: int, lang: str) -> bool:
     """The sentence text[s0:s1] is about a match, a market or politics and names no armed force."""
     civil, armed = (_CIVIL_AR, _MILITARY_AR) if lang == "ar" else (_CIVIL_EN, _MILITARY_EN)
-    if civil.search(text, s0, s1) < 0:
+    at = civil.search(text, s0, s1)
+    if at < 0:
         return False
+    # three words of a match, a market or a vote outweigh a club's name ("الجيش الملكي", "Police FC")
+    second = civil.search(text, at + 1, s1)
+    if second >= 0 and civil.search(text, second + 1, s1) >= 0:
+        return True
     if lang == "en" and "rebels" in text[s0:s1]:
         # "surrenders to backbench rebels": a party's dissenters are no armed force
         text, s0, s1 = _POLITICAL_REBELS.sub(_blank, text[s0:s1]), 0, s1 - s0

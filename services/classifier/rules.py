@@ -18,9 +18,10 @@ from shared.messages import Evidence, Figure, Label
 
 from .background import (
     anniversary_at,
+    clause_start,
     dated_when,
     fresh,
-    inquest_at,
+    inquests,
     old_year_after,
     past_period,
     same_clause,
@@ -190,7 +191,7 @@ class _SentenceContext:
         self._natural: dict[int, bool] = {}
         self._civilian: dict[int, bool] = {}
         self._stale: dict[int, bool] = {}
-        self._cues: dict[int, tuple[int, int, int]] = {}
+        self._cues: dict[int, tuple[tuple[int, ...], int, int]] = {}
         # Where the article's body begins: after its headline and lede (blank-line paragraphs).
         self.body_start = _body_start(text)
 
@@ -204,9 +205,13 @@ class _SentenceContext:
         s0 = self.starts[sent]
         if is_negated(self.text, start, end, s0, self.lang, denials=False):
             return True
-        if old_year_after(self.text, end, self._span(sent)[1], self.lang, self.year) or dated_when(
-            self.text, start, s0, self.year
-        ):
+        s1 = self._span(sent)[1]
+        if (
+            # a fresh time in the trigger's clause dates it ("دخل الجيش اليوم مدينة ود مدني التي سقطت في
+            # كانون الأول 2023")
+            old_year_after(self.text, end, s1, self.lang, self.year)
+            and not fresh(self.text, clause_start(self.text, s0, start), s1)
+        ) or dated_when(self.text, start, s0, self.year):
             return True  # "died in the city over the course of 2023", "in August 2014, when ...": background
         denial_near = deny_verb >= max(s0, start - DENIAL_WINDOW)  # a denial verb earlier in the sentence
         if denial_near and denied_report_before(self.text, start, s0):
@@ -214,7 +219,7 @@ class _SentenceContext:
         if s0 >= self.body_start and self.stale(sent):
             return True  # an old year and no fresh time anchor, in the body of an article: background
         inquest, anniversary, tally = self.cues(sent)
-        if family in _KILLINGS and 0 <= inquest < start:
+        if family in _KILLINGS and any(at < start and same_clause(self.text, at, start) for at in inquest):
             return True  # the killings a trial or a mass grave is about
         if 0 <= anniversary < start and (anniversary < s0 or same_clause(self.text, anniversary, start)):
             return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
@@ -254,8 +259,8 @@ class _SentenceContext:
             return False
         return m.start() < start or (self.lang == "en" and _OBJECT_AFTER.match(self.text, end) is None)
 
-    def cues(self, sent: int) -> tuple[int, int, int]:
-        """Where the sentence names a trial or a mass grave (background.inquest_at), an anniversary
+    def cues(self, sent: int) -> tuple[tuple[int, ...], int, int]:
+        """Where the sentence names a trial or a mass grave (background.inquests), an anniversary
         (anniversary_at, from the sentence before it across a headline's "..": "في ذكراها الحادية عشرة..
         ناجون يروون") and a tally of past years (past_period)."""
         if sent not in self._cues:
@@ -266,7 +271,7 @@ class _SentenceContext:
                 prev if "\n" not in self.text[prev:s0] and self.text[prev:s0].rstrip().endswith(_DOTS) else s0
             )
             self._cues[sent] = (
-                inquest_at(self.text, s0, s1),
+                inquests(self.text, s0, s1),
                 anniversary_at(self.text, lo, s0, s1),
                 past_period(self.text, s0, s1),
             )

@@ -27,6 +27,8 @@ BLIND12 = Path(__file__).parent / "fixtures" / "heldout_blind12.jsonl"
 BLIND13 = Path(__file__).parent / "fixtures" / "heldout_blind13.jsonl"
 BLIND14 = Path(__file__).parent / "fixtures" / "heldout_blind14.jsonl"
 BLIND15 = Path(__file__).parent / "fixtures" / "heldout_blind15.jsonl"
+BLIND16 = Path(__file__).parent / "fixtures" / "heldout_blind16.jsonl"
+REVIEW16 = Path(__file__).parent / "fixtures" / "review_recall16.jsonl"
 REVIEW13 = Path(__file__).parent / "fixtures" / "review_recall13.jsonl"
 
 
@@ -194,7 +196,7 @@ def test_developments_beside_background_cues_keep_their_labels() -> None:
     """40 developments an independent reviewer wrote next to the cues of the background rules (an
     anniversary, a trial, "over the past two years", "what X calls", "من دون", a rescue, a war's toll):
     every label holds (first score: 11 of 46 labels lost; the rules were then narrowed to their clause)."""
-    for record in _load(REVIEW13):
+    for record in _load(REVIEW13) + _load(REVIEW16):
         result = classify(str(record["text"]), str(record["lang"]), WRITTEN)
         assert set(record["labels"]) <= set(result.labels), record["id"]  # type: ignore[arg-type]
 
@@ -214,3 +216,12 @@ def test_fifteenth_blind_set_meets_targets() -> None:
     flagged 15.9 %: en 13.6 %, ar 18.2 %; its families were then fixed in general, so this set is no
     longer blind)."""
     _check_targets(BLIND15)
+
+
+def test_sixteenth_blind_set_meets_targets() -> None:
+    """A newsroom's wire and regional desk on three ordinary days (routine security incidents in
+    less-covered places, communiqués, police statements, tallies), by two independent annotators,
+    written after the fifteenth set's fixes (first blind score: labels F1 en 0.951 / ar 0.925, figures
+    en 0.986 / ar 0.870, negatives flagged 11.6 %: en 4.5 %, ar 19.0 %; its families were then fixed in
+    general, so this set is no longer blind)."""
+    _check_targets(BLIND16)

@@ -1521,6 +1521,7 @@ STILL_NEWS_15 = [
         "مسلحون يهاجمون قرية في ولاية النيجر فجر اليوم ويختطفون 30 شخصا",
         "casualty_update",
     ),
+    ("ar-foiled-then-killed", "أحبطت القوات محاولة تسلل، وقتل 5 من المهاجمين", "casualty_update"),
 ]
 FIGURES_15 = [
     (
@@ -1554,4 +1555,67 @@ def test_set15_forms_that_report_a_development(text: str, label: str) -> None:
 
 @pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_15], ids=[t[0] for t in FIGURES_15])
 def test_set15_figures(text: str, expected: list[tuple[str, float]]) -> None:
+    assert _figures(text) == expected
+
+
+# Set 16: people seized, weapons seized, a goal after حتى, an idea, a club named for the army, a dated
+# relative clause of last year, thousands with no count.
+NOT_NEWS_16 = [
+    # people seized are no place taken (their abduction is a known miss: "seized" is no abduction word)
+    (
+        "en-people-seized",
+        "Suspected Boko Haram fighters seized 14 women near Gwoza on Tuesday, local sources said.",
+    ),
+    ("en-weapons-seized", "The group published photographs of weapons it said had been seized."),
+    ("ar-until-goal", "وقال القائد إن العمليات مستمرة حتى «تطهير آخر شبر من أرض المحافظة»"),
+    ("ar-the-idea-of", "تخلى مقاتلو التنظيم عن فكرة السيطرة على المدن وتحولوا إلى مجموعات متنقلة"),
+    (
+        "ar-club-named-army",
+        "انتزع الفريق فوزا ثمينا في الجولة العاشرة من البطولة ليستعيد صدارة الترتيب بفارق نقطتين عن الجيش الملكي",
+    ),
+    (
+        "ar-relative-of-last-year",
+        "منذ سيطرة المتمردين على المدينة في أكتوبر 2025، والتي قالت الأمم المتحدة إن آلاف المدنيين قتلوا خلالها",
+    ),
+]
+STILL_NEWS_16 = [
+    (
+        "ar-against-toll",
+        "صد الجيش الهجوم ما أسفر عن مقتل 20 من المهاجمين، مقابل مقتل ثلاثة جنود",
+        "casualty_update",
+    ),
+    (
+        "ar-retook-today",
+        "دخل الجيش اليوم مدينة سنجة التي سقطت في حزيران 2023 بيد الدعم السريع",
+        "territorial_change",
+    ),
+]
+FIGURES_16 = [
+    ("ar-mother-wounded", "مقتل طفل وإصابة والدته برصاص قناص في تعز", [("injured", 1.0), ("killed", 1.0)]),
+    (
+        "ar-a-third-wounded",
+        "مقتل عنصرين وإصابة ثالث بهجوم على حاجز في دير الزور",
+        [("injured", 1.0), ("killed", 2.0)],
+    ),
+    ("ar-thousands-no-count", "قالت الأمم المتحدة إن آلاف المدنيين قتلوا في المدينة هذا الأسبوع", []),
+    (
+        "ar-against-toll",
+        "أسفر الهجوم عن مقتل 20 من المهاجمين، مقابل مقتل ثلاثة جنود",
+        [("killed", 3.0), ("killed", 20.0)],
+    ),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_16], ids=[t[0] for t in NOT_NEWS_16])
+def test_set16_objects_goals_clubs_and_dated_clauses(text: str) -> None:
+    assert _labels(text) == []
+
+
+@pytest.mark.parametrize(("text", "label"), [t[1:] for t in STILL_NEWS_16], ids=[t[0] for t in STILL_NEWS_16])
+def test_set16_forms_that_report_a_development(text: str, label: str) -> None:
+    assert label in _labels(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_16], ids=[t[0] for t in FIGURES_16])
+def test_set16_figures(text: str, expected: list[tuple[str, float]]) -> None:
     assert _figures(text) == expected
