@@ -228,9 +228,8 @@ class _SentenceContext:
         if family == "abduct" and self.freed(sent, start, end):
             return True  # "30 women abducted from Maru in August were freed": the news is the rescue
         if family in _VIOLENT_DEATH:
-            if s0 >= self.body_start and war_scale(self.text, start, end, s0, self._span(sent)[1]):
+            if s0 >= self.body_start and war_scale(self.text, start, end, s0, s1):
                 return True  # "thousands were killed in the offensive on Goma", in the body: a war recalled
-            s1 = self._span(sent)[1]
             # a disaster, a crime, a war's toll ("حصدت الحرب أمس أرواح 18 مدنيا" is yesterday's toll)
             return self.natural(sent) or (war_toll(self.text, start, s0) and not fresh(self.text, s0, s1))
         return False
