@@ -26,6 +26,7 @@ __all__ = [
     "fresh",
     "inquests",
     "old_year_after",
+    "opens_in_past",
     "past_period",
     "same_clause",
     "stale_sentence",
@@ -492,3 +493,18 @@ def clause_start(text: str, s0: int, start: int) -> int:
 def same_clause(text: str, a: int, b: int) -> bool:
     """No comma, semicolon or colon between positions a and b (in either order)."""
     return _CLAUSE_BREAK.search(text, min(a, b), max(a, b)) is None
+
+
+# A sentence that opens with how long ago it happened recalls the past: "قبل عام، اجتاحت قوات الدعم السريع
+# المدينة", "A year ago, the RSF overran the city".
+_AGO_OPENING: Final = re.compile(
+    fold_pattern(
+        r"\s*(?:[وف]?قبل (?:عام|عامين|سنة|سنتين|\S+ (?:سنوات|أعوام|أشهر|شهور))"
+        r"|(?:a|one|two|three|four|five|six|ten|\d+|several|many) (?:years?|months|decades?) ago)\s*[,،]"
+    )
+)
+
+
+def opens_in_past(text: str, s0: int, s1: int) -> bool:
+    """text[s0:s1] opens with "a year ago," or "قبل عام،" and names no fresh time."""
+    return _AGO_OPENING.match(text, s0, s1) is not None and not fresh(text, s0, s1)

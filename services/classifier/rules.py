@@ -23,6 +23,7 @@ from .background import (
     fresh,
     inquests,
     old_year_after,
+    opens_in_past,
     past_period,
     same_clause,
     stale_sentence,
@@ -191,7 +192,7 @@ class _SentenceContext:
         self._natural: dict[int, bool] = {}
         self._civilian: dict[int, bool] = {}
         self._stale: dict[int, bool] = {}
-        self._cues: dict[int, tuple[tuple[int, ...], int, int]] = {}
+        self._cues: dict[int, tuple[tuple[int, ...], int, int, bool]] = {}
         # Where the article's body begins: after its headline and lede (blank-line paragraphs).
         self.body_start = _body_start(text)
 
@@ -218,13 +219,13 @@ class _SentenceContext:
             return True
         if s0 >= self.body_start and self.stale(sent):
             return True  # an old year and no fresh time anchor, in the body of an article: background
-        inquest, anniversary, tally = self.cues(sent)
+        inquest, anniversary, tally, ago = self.cues(sent)
         if family in _KILLINGS and any(at < start and same_clause(self.text, at, start) for at in inquest):
             return True  # the killings a trial or a mass grave is about
         if 0 <= anniversary < start and (anniversary < s0 or same_clause(self.text, anniversary, start)):
             return True  # "في ذكراها الحادية عشرة.. ناجون يروون تفاصيل مجزرة": the past recalled
-        if tally >= 0 and same_clause(self.text, tally, start if tally < start else end):
-            return True  # "surrendered ... over the past two years": a tally, not an event
+        if ago or (tally >= 0 and same_clause(self.text, tally, start if tally < start else end)):
+            return True  # "surrendered over the past two years", "قبل عام، اجتاحت": a tally, the past
         if family == "abduct" and self.freed(sent, start, end):
             return True  # "30 women abducted from Maru in August were freed": the news is the rescue
         if family in _VIOLENT_DEATH:
@@ -258,10 +259,10 @@ class _SentenceContext:
             return False
         return m.start() < start or (self.lang == "en" and _OBJECT_AFTER.match(self.text, end) is None)
 
-    def cues(self, sent: int) -> tuple[tuple[int, ...], int, int]:
+    def cues(self, sent: int) -> tuple[tuple[int, ...], int, int, bool]:
         """Where the sentence names a trial or a mass grave (background.inquests), an anniversary
         (anniversary_at, from the sentence before it across a headline's "..": "في ذكراها الحادية عشرة..
-        ناجون يروون") and a tally of past years (past_period)."""
+        ناجون يروون"), a tally of past years (past_period), and whether it opens with "a year ago,"."""
         if sent not in self._cues:
             s0, s1 = self._span(sent)
             prev = self.starts[sent - 1] if sent else s0
@@ -273,6 +274,7 @@ class _SentenceContext:
                 inquests(self.text, s0, s1),
                 anniversary_at(self.text, lo, s0, s1),
                 past_period(self.text, s0, s1),
+                opens_in_past(self.text, s0, s1),
             )
         return self._cues[sent]
 

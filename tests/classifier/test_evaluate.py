@@ -28,6 +28,7 @@ BLIND13 = Path(__file__).parent / "fixtures" / "heldout_blind13.jsonl"
 BLIND14 = Path(__file__).parent / "fixtures" / "heldout_blind14.jsonl"
 BLIND15 = Path(__file__).parent / "fixtures" / "heldout_blind15.jsonl"
 BLIND16 = Path(__file__).parent / "fixtures" / "heldout_blind16.jsonl"
+BLIND17 = Path(__file__).parent / "fixtures" / "heldout_blind17.jsonl"
 REVIEW16 = Path(__file__).parent / "fixtures" / "review_recall16.jsonl"
 REVIEW13 = Path(__file__).parent / "fixtures" / "review_recall13.jsonl"
 
@@ -44,8 +45,8 @@ def _check_targets(path: Path) -> None:
     report = evaluate(_load(path), WRITTEN)
     for lang, target in (("en", 0.90), ("ar", 0.85)):
         for label in ("territorial_change", "surrender", "casualty_update"):
-            score = report.labels[(lang, label)]
-            if score.tp + score.fn:
+            score = report.labels.get((lang, label))  # a set may hold one language only
+            if score is not None and score.tp + score.fn:
                 assert score.f1 >= target, (lang, label, format_report(report))
     assert report.figures["all"].f1 >= 0.80
     flagged, total = report.negatives["all"]
@@ -225,3 +226,10 @@ def test_sixteenth_blind_set_meets_targets() -> None:
     en 0.986 / ar 0.870, negatives flagged 11.6 %: en 4.5 %, ar 19.0 %; its families were then fixed in
     general, so this set is no longer blind)."""
     _check_targets(BLIND16)
+
+
+def test_seventeenth_blind_set_meets_targets() -> None:
+    """An Arabic reader's week of Arab outlets (45 texts, Arabic only), by an independent annotator, written
+    after the sixteenth set's fixes (first blind score: labels F1 0.935, figures 0.971, negatives flagged
+    9.5 %; its two false positives were then fixed in general, so this set is no longer blind)."""
+    _check_targets(BLIND17)

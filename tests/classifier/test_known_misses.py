@@ -1619,3 +1619,17 @@ def test_set16_forms_that_report_a_development(text: str, label: str) -> None:
 @pytest.mark.parametrize(("text", "expected"), [t[1:] for t in FIGURES_16], ids=[t[0] for t in FIGURES_16])
 def test_set16_figures(text: str, expected: list[tuple[str, float]]) -> None:
     assert _figures(text) == expected
+
+
+# Set 17: a sentence that opens with how long ago it happened; hours recalled; the kidnapped freed.
+NOT_NEWS_17 = [
+    ("ar-a-year-ago", "قبل عام، اجتاحت قوات الدعم السريع مدينة الجنينة وقتل المئات خلال أيام."),
+    ("en-two-years-ago", "Two years ago, the militants overran the town and killed dozens of villagers."),
+    ("ar-recall-those-hours", "ناجون في مخيمات النزوح يستعيدون تلك الساعات"),
+    ("ar-kidnapped-freed", "الشرطة تحرر تسعة مخطوفين من قبضة عصابة مسلحة"),
+]
+
+
+@pytest.mark.parametrize("text", [t[1] for t in NOT_NEWS_17], ids=[t[0] for t in NOT_NEWS_17])
+def test_set17_the_past_recalled_and_people_freed(text: str) -> None:
+    assert _labels(text) == []
