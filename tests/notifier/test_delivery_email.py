@@ -75,12 +75,16 @@ async def test_smtp_outage_retries_with_backoff_then_delivers_each_mail_once(tmp
             await service.handle(build_dev(development_id=f"mail-{j}", summary=f"Report D{j:04d}."))
         expected = Counter((r, j) for r in READERS for j in range(DEVELOPMENTS))
 
-        # Down: the first mail of each reader is tried and fails; the rest wait behind it, in order.
-        async def tried(times: int) -> bool:
+        # Down: the first mail of each reader is tried and fails; the rest wait behind it, in order. The
+        # failure and the push of the mails behind it are two writes: wait for both, not for the first.
+        async def tried(times: int, after: datetime) -> bool:
             found = await rows(store)
-            return sum(r["attempts"] == times for r in found) == len(READERS)
+            return sum(r["attempts"] == times for r in found) == len(READERS) and all(
+                r["not_before"] >= after + timedelta(seconds=60)  # type: ignore[operator]
+                for r in found
+            )
 
-        await until_async(lambda: tried(1))
+        await until_async(lambda: tried(1, FIXED_NOW))
         first = await rows(store)
         assert {r["status"] for r in first} == {"pending"}
         assert all(r["not_before"] >= FIXED_NOW + timedelta(seconds=60) for r in first)  # type: ignore[operator]
@@ -93,7 +97,7 @@ async def test_smtp_outage_retries_with_backoff_then_delivers_each_mail_once(tmp
 
         # Still down after the backoff: a second failure, pushed out again.
         clock.at = FIXED_NOW + timedelta(seconds=61)
-        await until_async(lambda: tried(2))
+        await until_async(lambda: tried(2, clock.at))
         second = await rows(store)
         assert all(r["not_before"] >= clock.at + timedelta(seconds=60) for r in second)  # type: ignore[operator]
         assert "SMTP server unreachable" in str(second[0]["last_error"])
